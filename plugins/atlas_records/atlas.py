@@ -1,0 +1,60 @@
+"""Load every record of an atlas and check it: the one entry point for build and `invoke check`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .records import Record, read_bundle
+from .schemas import RECORD_TYPES
+from .strict_yaml import Problem
+from .validation import record_problems, reference_problems
+
+
+@dataclass
+class Atlas:
+    """All records of one build, with every problem found while reading them."""
+
+    root: Path
+    languages: list[str]
+    default_language: str
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    def of_type(self, record_type: str) -> list[Record]:
+        return list(self.records.get(record_type, {}).values())
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(Path(path).relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def load_atlas(root: Path, languages: list[str], default_language: str) -> Atlas:
+    """Read and check every record under root; problems are collected, never raised."""
+    root = Path(root).resolve()
+    atlas = Atlas(root, list(languages), default_language)
+    for record_type, (folder, _) in RECORD_TYPES.items():
+        atlas.records[record_type] = {}
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for bundle in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            record, problems = read_bundle(record_type, bundle, root)
+            atlas.problems += problems
+            if record is None:
+                continue
+            atlas.problems += record_problems(record, atlas.languages, default_language, atlas.relative)
+            atlas.records[record_type][record.slug] = record
+    atlas.problems += reference_problems(atlas.records, atlas.relative)
+    atlas.problems.sort(key=lambda p: (p.severity != "error", p.path, p.line or 0, p.field))
+    return atlas

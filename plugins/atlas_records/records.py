@@ -1,0 +1,102 @@
+"""The content model: record bundles read from disk.
+
+A record is a folder: language-neutral facts in ``index.yaml`` and one
+``index.<lang>.md`` per language (front matter for short translated fields,
+Markdown body for the description).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .strict_yaml import Document, Problem, load
+
+TEXT_FILE = re.compile(r"^index\.(?P<lang>[A-Za-z_-]+)\.md$")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)^---[ \t]*\n?", re.S | re.M)
+
+
+@dataclass
+class Text:
+    """One language of a record: the front matter fields and the Markdown body."""
+
+    lang: str
+    path: Path
+    fields: dict
+    body: str
+    doc: Document
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.body.strip())
+
+
+@dataclass
+class Record:
+    """One bundle of a given record type (centre, programme, event, page, country)."""
+
+    type: str
+    slug: str
+    folder: Path
+    facts: dict
+    doc: Document
+    texts: dict[str, Text] = field(default_factory=dict)
+
+    @property
+    def facts_path(self) -> Path:
+        return self.folder / "index.yaml"
+
+    def __getitem__(self, key):
+        return self.facts[key]
+
+    def get(self, key, default=None):
+        return self.facts.get(key, default)
+
+
+def read_text_file(path: Path, lang: str, source: str) -> tuple[Text | None, list[Problem]]:
+    """Split an index.<lang>.md file into its front matter and body."""
+    raw = path.read_text(encoding="utf-8")
+    match = FRONT_MATTER.match(raw)
+    if not match:
+        return None, [Problem(source, 1, "", "the file must start with front matter between two '---' lines")]
+    doc, problems = load(match.group("yaml"), source, line_offset=1)
+    if doc is None:
+        return None, problems
+    fields = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(source, 2, "", "the front matter must be a set of 'field: value' lines"))
+    return Text(lang, path, fields, raw[match.end() :], doc), problems
+
+
+def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Record | None, list[Problem]]:
+    """Read one record folder, reporting every problem instead of stopping at the first."""
+    problems: list[Problem] = []
+    facts_file = folder / "index.yaml"
+    rel = _relative(facts_file, relative_to)
+    if not facts_file.is_file():
+        return None, [Problem(_relative(folder, relative_to), None, "", "missing index.yaml")]
+    doc, found = load(facts_file.read_text(encoding="utf-8"), rel)
+    problems += found
+    if doc is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(rel, 1, "", "index.yaml must be a set of 'field: value' lines"))
+        return None, problems
+    record = Record(record_type, folder.name, folder, doc.data, doc)
+    for path in sorted(folder.iterdir()):
+        match = TEXT_FILE.match(path.name)
+        if not match:
+            continue
+        text, found = read_text_file(path, match.group("lang"), _relative(path, relative_to))
+        problems += found
+        if text is not None:
+            record.texts[text.lang] = text
+    return record, problems
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,239 @@
+"""Checks of records against their schema and against each other.
+
+Every check returns problems rather than raising, so one run reports them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from babel import Locale
+
+from .records import Record
+from .schemas import RECORD_TYPES, TEXT_SCHEMA, closest, validator
+from .strict_yaml import Document, Problem
+
+_COUNTRY_CODES = {code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code)}
+_PARTIAL_DATE = re.compile(r"^--(\d{2})-(\d{2})$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def schema_problems(document: Document, schema_name: str, source: str) -> list[Problem]:
+    """Every way the document breaks its schema, each with its line and field."""
+    problems = []
+    for error in validator(schema_name).iter_errors(document.data):
+        path = tuple(error.absolute_path)
+        field = ".".join(str(p) for p in path)
+        if error.validator == "additionalProperties":
+            known = error.schema.get("properties", {})
+            extra = [k for k in error.instance if k not in known]
+            for key in extra:
+                hint = closest(key, known)
+                suggestion = f"; did you mean '{hint}'?" if hint else f"; known fields: {', '.join(known)}"
+                name = ".".join(str(p) for p in path + (key,))
+                problems.append(Problem(source, document.line_of(path + (key,)), name, f"unknown field{suggestion}"))
+            continue
+        problems.append(Problem(source, document.line_of(path), field, _message(error)))
+    return problems
+
+
+def _message(error) -> str:
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        hint = closest(str(error.instance), [str(v) for v in error.validator_value])
+        suggestion = f"; did you mean '{hint}'?" if hint else ""
+        return f"'{error.instance}' is not one of: {allowed}{suggestion}"
+    if error.validator == "format" and error.validator_value == "date":
+        return f"'{error.instance}' is not a date written YYYY-MM-DD"
+    if error.validator == "pattern" and str(error.validator_value).startswith("^https?"):
+        return f"'{error.instance}' is not a web address starting with http:// or https://"
+    if error.validator == "oneOf":
+        return f"{error.instance!r} must be one year, or a list of two years when sources disagree"
+    if error.validator == "if":
+        return "is required"
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        return f"expected {_TYPE_NAMES.get(wanted, wanted)}, found {_describe(error.instance)}"
+    return error.message
+
+
+_TYPE_NAMES = {
+    "object": "a group of 'field: value' lines",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def record_problems(record: Record, languages: list[str], default_language: str, rel) -> list[Problem]:
+    """Problems inside one record: its facts, its folder name and its text files."""
+    source = rel(record.facts_path)
+    problems = []
+    if not _SLUG.match(record.slug):
+        problems.append(
+            Problem(source, None, "", f"folder name '{record.slug}' must be lower case words joined by '-'")
+        )
+    _, schema_name = RECORD_TYPES[record.type]
+    problems += schema_problems(record.doc, schema_name, source)
+    problems += _type_specific_problems(record, source)
+    for lang, text in sorted(record.texts.items()):
+        text_source = rel(text.path)
+        if lang not in languages:
+            problems.append(
+                Problem(text_source, None, "", f"language '{lang}' is not published (published: {', '.join(languages)})")
+            )
+            continue
+        problems += schema_problems(text.doc, TEXT_SCHEMA, text_source)
+    if default_language not in record.texts:
+        problems.append(Problem(source, None, f"index.{default_language}.md", "missing: every record needs its text in the default language"))
+    for lang in languages:
+        if lang not in record.texts:
+            problems.append(
+                Problem(rel(record.folder), None, f"index.{lang}.md", "no translation yet; the default language is shown instead", "warning")
+            )
+    return problems
+
+
+def _type_specific_problems(record: Record, source: str) -> list[Problem]:
+    facts, doc = record.facts, record.doc
+    problems = []
+
+    def add(path, message):
+        problems.append(Problem(source, doc.line_of(path), ".".join(str(p) for p in path), message))
+
+    country = facts.get("country")
+    if isinstance(country, str) and len(country) == 2 and country.isupper() and country not in _COUNTRY_CODES:
+        add(("country",), f"'{country}' is not an ISO 3166-1 alpha-2 country code")
+    for i, code in enumerate(facts.get("countries") or []):
+        if isinstance(code, str) and code not in _COUNTRY_CODES:
+            add(("countries", i), f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+    if record.type == "country" and record.slug.upper() not in _COUNTRY_CODES:
+        problems.append(Problem(source, None, "", f"folder '{record.slug}' is not a lower-case ISO 3166-1 alpha-2 code"))
+
+    membership = facts.get("membership")
+    if isinstance(membership, dict):
+        since, until = membership.get("since"), membership.get("until")
+        first = min(since) if isinstance(since, list) and since and all(isinstance(y, int) for y in since) else since
+        if isinstance(first, int) and isinstance(until, int) and until < first:
+            add(("membership", "until"), f"{until} is before the membership year {first}")
+        if facts.get("kind") == "former-member" and until is None and membership.get("status_confirmed") is not False:
+            add(("membership",), "a former member needs 'until' or 'status_confirmed: false'")
+
+    period = (facts.get("heritage") or {}).get("period") if isinstance(facts.get("heritage"), dict) else None
+    if isinstance(period, dict):
+        keys = set(period)
+        if not (keys == {"year"} or keys == {"century"} or keys <= {"from", "to"} and "from" in keys):
+            add(("heritage", "period"), "give one of: year, century, or from (with an optional to)")
+
+    duration = facts.get("duration")
+    if isinstance(duration, dict) and _numbers(duration.get("min_months"), duration.get("max_months")):
+        if duration["min_months"] > duration["max_months"]:
+            add(("duration", "min_months"), "is larger than max_months")
+    for i, call in enumerate(facts.get("calls") or []):
+        if isinstance(call, dict) and _dates(call.get("opens"), call.get("deadline")):
+            if call["opens"] > call["deadline"]:
+                add(("calls", i, "opens"), f"{call['opens']} is after the deadline {call['deadline']}")
+
+    if record.type == "event":
+        problems += _event_date_problems(facts, add)
+    return problems
+
+
+def _event_date_problems(facts, add) -> list[Problem]:
+    start, end, years = facts.get("start"), facts.get("end"), facts.get("possible_years")
+    partial = [isinstance(v, str) and v.startswith("--") for v in (start, end) if v is not None]
+    for key in ("start", "end"):
+        value = facts.get(key)
+        if isinstance(value, str) and not _valid_event_date(value):
+            add((key,), f"'{value}' is not a real date (YYYY-MM-DD, or --MM-DD when the year is unknown)")
+    if any(partial) and not all(partial):
+        add(("end",), "start and end must both have a year, or both be written --MM-DD")
+    elif partial and partial[0] and not years:
+        add(("possible_years",), "is required when the dates are written --MM-DD")
+    elif partial and not partial[0] and years:
+        add(("possible_years",), "only goes with dates written --MM-DD")
+    if isinstance(start, str) and isinstance(end, str) and _valid_event_date(start) and _valid_event_date(end):
+        if end < start:
+            add(("end",), f"{end} is before the start {start}")
+    return []
+
+
+def _valid_event_date(value: str) -> bool:
+    partial = _PARTIAL_DATE.match(value)
+    try:
+        if partial:
+            dt.date(2000, int(partial.group(1)), int(partial.group(2)))  # 2000 is a leap year
+        else:
+            dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _numbers(*values) -> bool:
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def _dates(*values) -> bool:
+    return all(isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in values)
+
+
+def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
+    """References between records, and slugs or aliases that collide."""
+    problems = []
+    targets = {"programmes": "programme", "places": "centre"}
+    for record_type, by_slug in records.items():
+        for record in by_slug.values():
+            source = rel(record.facts_path)
+
+            def check(path, slug, target_type, record=record, source=source):
+                if isinstance(slug, str) and slug not in records.get(target_type, {}):
+                    hint = closest(slug, records.get(target_type, {}))
+                    suggestion = f"; did you mean '{hint}'?" if hint else ""
+                    problems.append(
+                        Problem(source, record.doc.line_of(path), ".".join(map(str, path)),
+                                f"no {target_type} '{slug}' in the atlas{suggestion}")
+                    )
+
+            for key, target in targets.items():
+                for i, slug in enumerate(record.get(key) or []):
+                    check((key, i), slug, target)
+            for i, call in enumerate(record.get("calls") or []):
+                for j, slug in enumerate((call or {}).get("joint_with") or [] if isinstance(call, dict) else []):
+                    check(("calls", i, "joint_with", j), slug, "programme")
+        problems += _alias_problems(by_slug, rel)
+    return problems
+
+
+def _alias_problems(by_slug: dict[str, Record], rel) -> list[Problem]:
+    problems, owners = [], {}
+    for record in by_slug.values():
+        for i, alias in enumerate(record.get("aliases") or []):
+            if not isinstance(alias, str):
+                continue
+            source = rel(record.facts_path)
+            line = record.doc.line_of(("aliases", i))
+            if alias in by_slug:
+                problems.append(Problem(source, line, f"aliases.{i}", f"'{alias}' is the slug of another {record.type}"))
+            elif alias in owners:
+                problems.append(Problem(source, line, f"aliases.{i}", f"'{alias}' is already an alias of '{owners[alias]}'"))
+            else:
+                owners[alias] = record.slug
+    return problems

@@ -1,0 +1,48 @@
+"""The Pelican generator that checks the records, then writes every page of the atlas."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from atlas_records import load_atlas
+from pelican.generators import Generator
+
+from .settings import SettingsError, atlas_settings
+from .site import AtlasSite
+
+logger = logging.getLogger(__name__)
+
+
+def report(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+class AtlasGenerator(Generator):
+    """Checks run when the generator is made: Pelican empties the output folder only after that."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            self.config = atlas_settings(self.settings)
+        except SettingsError as error:
+            print(f"pelicanconf: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+        self.atlas = load_atlas(self.config["root"], self.config["languages"], self.config["default_language"])
+        if self.atlas.errors:
+            report(self.atlas.errors)
+            print(f"{len(self.atlas.errors)} error(s) in the content: nothing was built.", file=sys.stderr)
+            # SystemExit, not an exception: editors get the list above, never a traceback.
+            raise SystemExit(1)
+        self.site = AtlasSite(self.atlas, self.config, self.settings, self.theme)
+        self.context["atlas"] = self.atlas
+        self.context["atlas_site"] = self.site
+
+    def generate_context(self):
+        self.site.page_specs()  # fail early on a template-independent mistake
+
+    def generate_output(self, writer):
+        written = self.site.render_all(Path(self.output_path))
+        logger.info("Atlas: wrote %d pages in %d languages", len(written), len(self.config["languages"]))

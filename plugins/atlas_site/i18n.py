@@ -1,0 +1,109 @@
+"""Interface translations (gettext catalogues managed with Babel) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def load_translations(catalogue_dir: Path, lang: str) -> NullTranslations:
+    """Compile the language's .po file in memory, so a stale .mo can never be shown."""
+    po_path = catalogue_dir / lang / "LC_MESSAGES" / "messages.po"
+    if not po_path.is_file():
+        return NullTranslations()
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+_ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def english_ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+class Formatter:
+    """Dates, numbers and names in one language, through Babel and the catalogue."""
+
+    def __init__(self, lang: str, translations: NullTranslations):
+        self.lang = lang
+        self.locale = Locale.parse(lang)
+        self.translations = translations
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def date(self, value: str | dt.date, format: str = "long") -> str:
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
+        return format_date(value, format, locale=self.locale)
+
+    def date_range(self, start: dt.date, end: dt.date | None) -> str:
+        if end is None or end == start:
+            return self.date(start)
+        return format_interval(start, end, "yMMMd", locale=self.locale)
+
+    def month_day_range(self, start: tuple[int, int], end: tuple[int, int] | None) -> str:
+        """A range of days whose year the sources leave open."""
+        first = dt.date(2000, *start)
+        if end is None or end == start:
+            return format_skeleton("MMMMd", first, locale=self.locale)
+        return format_interval(first, dt.date(2000, *end), "MMMd", locale=self.locale)
+
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def money(self, amount, currency: str) -> str:
+        return format_currency(amount, currency, locale=self.locale, format_type="standard")
+
+    def year(self, value: int) -> str:
+        return format_decimal(value, format="0", locale=self.locale)
+
+    def years(self, value) -> str:
+        """One year, or both when sources disagree."""
+        if isinstance(value, list):
+            return self.gettext("%(first)s or %(second)s (sources disagree)") % {
+                "first": self.year(value[0]),
+                "second": self.year(value[1]),
+            }
+        return self.year(value)
+
+    def century(self, number: int) -> str:
+        return self.gettext("%(ordinal)s century") % {
+            "ordinal": english_ordinal(number),
+            "roman": roman(number),
+            "number": self.number(number),
+        }
+
+    def country(self, code: str) -> str:
+        return self.locale.territories.get(code, code)
+
+    def language_name(self, code: str) -> str:
+        return Locale.parse(code).get_display_name(code) or code

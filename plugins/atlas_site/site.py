@@ -1,0 +1,296 @@
+"""One build of the atlas site: which pages exist, their URLs, and rendering them in every language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .i18n import Formatter, load_translations
+from .labels import DISCIPLINES, KINDS
+from .markup import MarkdownRenderer
+from .views import Views, sort_key
+
+
+@dataclass
+class PageSpec:
+    """A page that exists in every language: its path after /<lang>/, template and context builder."""
+
+    parts: tuple[str, ...]
+    template: str
+    context: Callable[[Views], dict]
+
+
+class AtlasSite:
+    """Everything one build needs; made per build so nothing leaks between builds (or tests)."""
+
+    PATHS = {"centre": "centres", "programme": "programmes", "event": "events", "page": "", "country": "countries"}
+
+    def __init__(self, atlas, config: dict, pelican_settings: dict, theme: str):
+        self.atlas = atlas
+        self.config = config
+        self.settings = pelican_settings
+        self.languages = config["languages"]
+        self.default_language = config["default_language"]
+        self.siteurl = pelican_settings.get("SITEURL", "").rstrip("/")
+        self.markdown = MarkdownRenderer()
+        self.today = build_date()
+        self.theme = Path(theme)
+        self.env = Environment(
+            loader=FileSystemLoader(str(self.theme / "templates")),
+            extensions=["jinja2.ext.i18n"],
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            undefined=StrictUndefined,
+        )
+        self.formatters = {
+            lang: Formatter(lang, load_translations(self.theme / "translations", lang)) for lang in self.languages
+        }
+        self._events_by_place = defaultdict(list)
+        for event in atlas.of_type("event"):
+            for slug in event.get("places") or []:
+                self._events_by_place[slug].append(event)
+
+    # -- URLs and languages ----------------------------------------------------------------------
+    def url(self, lang: str, *parts: str) -> str:
+        path = "/".join(p for p in parts if p)
+        return f"{self.siteurl}/{lang}/{path}/" if path else f"{self.siteurl}/{lang}/"
+
+    def chain(self, lang: str) -> list[str]:
+        """The page's language, then its fallbacks, then the default language."""
+        chain = [lang, *self.config["fallbacks"].get(lang, []), self.default_language]
+        return list(dict.fromkeys(chain))
+
+    def direction(self, lang: str) -> str:
+        return "rtl" if lang in self.config["rtl_languages"] else "ltr"
+
+    # -- queries ---------------------------------------------------------------------------------
+    def places(self, current: bool = True):
+        return [r for r in self.atlas.of_type("centre") if (r["kind"] != "former-member") == current]
+
+    def events_at(self, slug: str):
+        return sorted(self._events_by_place.get(slug, []), key=self.event_sort_date)
+
+    def hosts_of(self, programme_slug: str):
+        return [r for r in self.atlas.of_type("centre") if programme_slug in (r.get("programmes") or [])]
+
+    def countries(self) -> list[str]:
+        codes = {r["country"] for r in self.places()}
+        for programme in self.atlas.of_type("programme"):
+            codes.update(programme.get("countries") or [])
+        codes.update(r.slug.upper() for r in self.atlas.of_type("country"))
+        return sorted(codes)
+
+    def kinds(self) -> list[str]:
+        present = {r["kind"] for r in self.places()}
+        return [k for k in KINDS if k in present]
+
+    def disciplines(self) -> list[str]:
+        present = {d for r in self.places() for d in r["disciplines"]}
+        return [d for d in DISCIPLINES if d in present]
+
+    @staticmethod
+    def event_sort_date(record) -> dt.date:
+        start = record["start"]
+        if start.startswith("--"):
+            return dt.date(min(record["possible_years"]), int(start[2:4]), int(start[5:7]))
+        return dt.date.fromisoformat(start)
+
+    # -- pages -----------------------------------------------------------------------------------
+    def page_specs(self) -> list[PageSpec]:
+        specs = [PageSpec((), "home.html", self.home_context)]
+        specs.append(PageSpec(("centres",), "place_list.html", lambda v: self.list_context(v, self.places(), "all")))
+        for record in self.atlas.of_type("centre"):
+            specs.append(PageSpec(("centres", record.slug), "place.html", lambda v, r=record: {"place": v.place(r)}))
+        specs.append(PageSpec(("countries",), "country_index.html", self.country_index_context))
+        for code in self.countries():
+            specs.append(PageSpec(("countries", code.lower()), "country.html",
+                                  lambda v, c=code: self.country_context(v, c)))
+        for kind in self.kinds():
+            places = [r for r in self.places() if r["kind"] == kind]
+            specs.append(PageSpec(("kinds", kind), "place_list.html",
+                                  lambda v, k=kind, p=places: self.list_context(v, p, "kind", k)))
+        specs.append(PageSpec(("disciplines",), "discipline_index.html", self.discipline_index_context))
+        for discipline in self.disciplines():
+            places = [r for r in self.places() if discipline in r["disciplines"]]
+            specs.append(PageSpec(("disciplines", discipline), "place_list.html",
+                                  lambda v, d=discipline, p=places: self.list_context(v, p, "discipline", d)))
+        specs.append(PageSpec(("programmes",), "programme_list.html", self.programme_list_context))
+        for record in self.atlas.of_type("programme"):
+            specs.append(PageSpec(("programmes", record.slug), "programme.html",
+                                  lambda v, r=record: {"programme": v.programme(r)}))
+        specs.append(PageSpec(("events",), "event_list.html", self.event_list_context))
+        for record in self.atlas.of_type("event"):
+            specs.append(PageSpec(("events", record.slug), "event.html", lambda v, r=record: {"event": v.event(r)}))
+        for record in self.atlas.of_type("page"):
+            specs.append(PageSpec((record.slug,), "page.html", lambda v, r=record: self.editorial_context(v, r)))
+        return specs
+
+    def home_context(self, views: Views) -> dict:
+        places = self.places()
+        by_country = defaultdict(int)
+        for r in places:
+            by_country[r["country"]] += 1
+        return {
+            "place_count": len(places),
+            "country_count": len(by_country),
+            "countries": sorted(
+                ({"name": views.fmt.country(c), "url": self.url(views.lang, "countries", c.lower()), "count": n}
+                 for c, n in by_country.items()), key=lambda c: sort_key(c["name"])),
+            "kinds": [{"label": views._(KINDS[k][1]), "url": self.url(views.lang, "kinds", k),
+                       "count": sum(1 for r in places if r["kind"] == k)} for k in self.kinds()],
+            "programmes": [views.link("programme", r.slug) for r in self.sorted_programmes()],
+            "events": [views.event(r) for r in sorted(self.atlas.of_type("event"), key=self.event_sort_date,
+                                                       reverse=True)[:3]],
+        }
+
+    def list_context(self, views: Views, records, scope: str, key: str | None = None) -> dict:
+        if scope == "kind":
+            title = views._(KINDS[key][1])
+        elif scope == "discipline":
+            title = views._(DISCIPLINES[key])
+        else:
+            title = views._("All places")
+        return {"title": title, "scope": scope, "places": views.place_cards(records)}
+
+    def country_index_context(self, views: Views) -> dict:
+        items = []
+        for code in self.countries():
+            count = sum(1 for r in self.places() if r["country"] == code)
+            items.append({"name": views.fmt.country(code), "url": self.url(views.lang, "countries", code.lower()),
+                          "count": count})
+        return {"countries": sorted(items, key=lambda c: sort_key(c["name"]))}
+
+    def country_context(self, views: Views, code: str) -> dict:
+        intro = self.atlas.records["country"].get(code.lower())
+        programmes = [views.link("programme", r.slug) for r in self.sorted_programmes()
+                      if code in (r.get("countries") or [])]
+        return {
+            "country_name": views.fmt.country(code),
+            "code": code,
+            "intro": views.common(intro, "countries") if intro else None,
+            "places": views.place_cards([r for r in self.places() if r["country"] == code]),
+            "programmes": programmes,
+        }
+
+    def discipline_index_context(self, views: Views) -> dict:
+        items = [{"label": views._(DISCIPLINES[d]), "url": self.url(views.lang, "disciplines", d),
+                  "count": sum(1 for r in self.places() if d in r["disciplines"])} for d in self.disciplines()]
+        return {"disciplines": sorted(items, key=lambda d: sort_key(d["label"]))}
+
+    def sorted_programmes(self):
+        return sorted(self.atlas.of_type("programme"), key=lambda r: (r["since"], r.slug))
+
+    def programme_list_context(self, views: Views) -> dict:
+        return {"programmes": [views.programme(r) for r in self.sorted_programmes()]}
+
+    def event_list_context(self, views: Views) -> dict:
+        events = [views.event(r) for r in self.atlas.of_type("event")]
+        events.sort(key=lambda e: e["sort_date"], reverse=True)
+        return {"upcoming": [e for e in events if not e["is_past"]][::-1], "past": [e for e in events if e["is_past"]]}
+
+    def editorial_context(self, views: Views, record) -> dict:
+        context = {"page": views.common(record, "")}
+        if record.slug == self.config["history_page"]:
+            context["former"] = views.place_cards(self.places(current=False))
+        return context
+
+    def menu(self, views: Views) -> list[dict]:
+        items = [{"label": views._("Places"), "parts": ("centres",)},
+                 {"label": views._("Countries"), "parts": ("countries",)},
+                 {"label": views._("Programmes"), "parts": ("programmes",)},
+                 {"label": views._("Events"), "parts": ("events",)}]
+        pages = sorted((r for r in self.atlas.of_type("page") if r.get("in_menu", True)), key=lambda r: r["order"])
+        items += [{"label": views.text_fields(r)[0].get("name", r.slug), "parts": (r.slug,)} for r in pages]
+        for item in items:
+            item["url"] = self.url(views.lang, *item["parts"])
+        return items
+
+    # -- rendering -------------------------------------------------------------------------------
+    def render_all(self, output: Path) -> list[str]:
+        """Write every page in every language, the alias redirects and the root; return the paths."""
+        written = []
+        for lang in self.languages:
+            fmt = self.formatters[lang]
+            self.env.install_gettext_translations(fmt.translations, newstyle=True)
+            views = Views(self, lang, fmt)
+            menu = self.menu(views)
+            for spec in self.page_specs():
+                context = self.base_context(views, spec.parts, menu)
+                context.update(spec.context(views))
+                written.append(self.write(output, (lang, *spec.parts), spec.template, context))
+            written += self.write_aliases(output, views)
+        written.append(self.write_root(output))
+        return written
+
+    def base_context(self, views: Views, parts: tuple[str, ...], menu) -> dict:
+        lang = views.lang
+        return {
+            "lang": lang,
+            "dir": self.direction(lang),
+            "fmt": views.fmt,
+            "SITEURL": self.siteurl,
+            "SITENAME": self.settings.get("SITENAME", ""),
+            "canonical": self.absolute(self.url(lang, *parts)),
+            "alternates": [{"lang": code, "url": self.absolute(self.url(code, *parts))} for code in self.languages],
+            "x_default": self.absolute(self.url(self.default_language, *parts)),
+            "switcher": [{"lang": code, "name": views.fmt.language_name(code), "url": self.url(code, *parts),
+                          "dir": self.direction(code), "current": code == lang} for code in self.languages],
+            "menu": menu,
+            "current_path": parts,
+            "home_url": self.url(lang),
+            "static": f"{self.siteurl}/theme",
+            "repo_url": self.settings.get("REPO_URL"),
+            "build_date": views.fmt.date(self.today),
+        }
+
+    def absolute(self, url: str) -> str:
+        return url
+
+    def write(self, output: Path, parts: tuple[str, ...], template: str, context: dict) -> str:
+        html = self.env.get_template(template).render(context)
+        relative = Path(*parts) / "index.html"
+        target = output / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        return str(relative)
+
+    def write_aliases(self, output: Path, views: Views) -> list[str]:
+        written = []
+        for record_type, by_slug in self.atlas.records.items():
+            for record in by_slug.values():
+                for alias in record.get("aliases") or []:
+                    prefix = self.PATHS[record_type]
+                    target = self.url(views.lang, prefix, record.slug)
+                    context = {"lang": views.lang, "dir": self.direction(views.lang), "target": target,
+                               "name": views.text_fields(record)[0].get("name", record.slug)}
+                    written.append(self.write(output, (views.lang, prefix, alias) if prefix else (views.lang, alias),
+                                              "redirect.html", context))
+        return written
+
+    def write_root(self, output: Path) -> str:
+        lang = self.default_language
+        self.env.install_gettext_translations(self.formatters[lang].translations, newstyle=True)
+        context = {
+            "lang": lang, "dir": self.direction(lang), "target": self.url(lang),
+            "name": self.settings.get("SITENAME", ""),
+            "languages": [{"lang": c, "name": self.formatters[c].language_name(c), "url": self.url(c),
+                           "dir": self.direction(c)} for c in self.languages],
+        }
+        html = self.env.get_template("root.html").render(context)
+        (output / "index.html").write_text(html, encoding="utf-8")
+        return "index.html"
+
+
+def build_date() -> dt.date:
+    """'Today' for the build: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
