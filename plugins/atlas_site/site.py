@@ -49,6 +49,8 @@ class AtlasSite:
             lstrip_blocks=True,
             undefined=StrictUndefined,
         )
+        # Same whitespace policy as babel.cfg, so the msgids extracted match the ones looked up.
+        self.env.policies["ext.i18n.trimmed"] = True
         self.formatters = {
             lang: Formatter(lang, load_translations(self.theme / "translations", lang)) for lang in self.languages
         }
