@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from blinker import signal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .i18n import Formatter, load_translations
 from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
 from .views import Views, sort_key
+
+
+# Hooks for other atlas plugins (maps, data...), sent with the AtlasSite as sender:
+#   page_context(site, views=, parts=, context=): add to a page's template context before it is rendered;
+#   site_written(site, output=, views_by_lang=): write extra files once every page is written.
+page_context = signal("atlas_page_context")
+site_written = signal("atlas_site_written")
 
 
 @dataclass
@@ -217,19 +225,26 @@ class AtlasSite:
     # -- rendering -------------------------------------------------------------------------------
     def render_all(self, output: Path) -> list[str]:
         """Write every page in every language, the alias redirects and the root; return the paths."""
-        written = []
+        written, views_by_lang = [], {}
+        specs = self.page_specs()
         for lang in self.languages:
-            fmt = self.formatters[lang]
-            self.env.install_gettext_translations(fmt.translations, newstyle=True)
-            views = Views(self, lang, fmt)
+            views = views_by_lang[lang] = self.activate(lang)
             menu = self.menu(views)
-            for spec in self.page_specs():
+            for spec in specs:
                 context = self.base_context(views, spec.parts, menu)
                 context.update(spec.context(views))
+                page_context.send(self, views=views, parts=spec.parts, context=context)
                 written.append(self.write(output, (lang, *spec.parts), spec.template, context))
             written += self.write_aliases(output, views)
         written.append(self.write_root(output))
+        site_written.send(self, output=output, views_by_lang=views_by_lang)
         return written
+
+    def activate(self, lang: str) -> Views:
+        """Switch the templates' gettext to lang and return the views of that language."""
+        fmt = self.formatters[lang]
+        self.env.install_gettext_translations(fmt.translations, newstyle=True)
+        return Views(self, lang, fmt)
 
     def base_context(self, views: Views, parts: tuple[str, ...], menu) -> dict:
         lang = views.lang
@@ -278,7 +293,7 @@ class AtlasSite:
 
     def write_root(self, output: Path) -> str:
         lang = self.default_language
-        self.env.install_gettext_translations(self.formatters[lang].translations, newstyle=True)
+        self.activate(lang)
         context = {
             "lang": lang, "dir": self.direction(lang), "target": self.url(lang),
             "name": self.settings.get("SITENAME", ""),
