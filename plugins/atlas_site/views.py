@@ -93,8 +93,9 @@ class Views:
         precision, basis = coords["precision"], coords["basis"]
         decimals = _DECIMALS.get((precision, basis), _DECIMALS.get(precision, 2))
         return {
-            "lat": round(coords["lat"], decimals),
-            "lon": round(coords["lon"], decimals),
+            # Shown only to the digits the precision supports: a town-level guess is not a GPS fix.
+            "lat": f"{coords['lat']:.{decimals}f}",
+            "lon": f"{coords['lon']:.{decimals}f}",
             "precision": precision,
             "precision_label": self._(PRECISIONS[precision]),
             "approximate": basis == "memory" or precision != "site",
