@@ -96,11 +96,11 @@ class Formatter:
         return self.year(value)
 
     def century(self, number: int) -> str:
-        return self.gettext("%(ordinal)s century") % {
-            "ordinal": english_ordinal(number),
-            "roman": roman(number),
-            "number": self.number(number),
-        }
+        # Brace format on purpose: a translation may use {ordinal} ("12th"), {roman} ("XII") or {number}
+        # ("12"); Babel's python-format check would reject %(roman)s where the msgid only has %(ordinal)s.
+        return self.gettext("{ordinal} century").format(
+            ordinal=english_ordinal(number), roman=roman(number), number=self.number(number)
+        )
 
     def country(self, code: str) -> str:
         return self.locale.territories.get(code, code)
