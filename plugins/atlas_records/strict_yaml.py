@@ -16,6 +16,20 @@ _YAML11_BOOLEANS = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$")
 _NULL = re.compile(r"^(~|null|Null|NULL)?$")
+_PLAIN = "tag:atlas,plain"  # an untagged, unquoted scalar: read by the rules below, not by PyYAML's
+
+
+class _Loader(yaml.SafeLoader):
+    """Marks plain scalars instead of resolving them, so an explicit !!str stays distinguishable.
+
+    PyYAML resolves 'y' and 'n' to str (not bool, unlike YAML 1.1), which made them look like
+    explicitly tagged strings and slip past the boolean check.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)
 
 
 @dataclass
@@ -87,7 +101,7 @@ class _Builder:
 
     def _scalar(self, node, path):
         value = node.value
-        if node.style is not None or node.tag == "tag:yaml.org,2002:str":
+        if node.style is not None or node.tag != _PLAIN:
             return value  # quoted or explicitly tagged: a string, as written
         if _YAML11_BOOLEANS.match(value):
             self._problem(
@@ -112,7 +126,7 @@ class _Builder:
 def load(text: str, source: str, line_offset: int = 0) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document; return it with every problem found, never raise on bad input."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None

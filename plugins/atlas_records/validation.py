@@ -34,8 +34,20 @@ def schema_problems(document: Document, schema_name: str, source: str) -> list[P
                 name = ".".join(str(p) for p in path + (key,))
                 problems.append(Problem(source, document.line_of(path + (key,)), name, f"unknown field{suggestion}"))
             continue
+        if error.validator == "required" or (error.validator == "if" and error.validator_value):
+            for missing in _missing_properties(error):
+                name = ".".join(str(p) for p in path + (missing,))
+                problems.append(Problem(source, document.line_of(path), name, "is required"))
+            continue
         problems.append(Problem(source, document.line_of(path), field, _message(error)))
     return problems
+
+
+def _missing_properties(error) -> list[str]:
+    """Names of the required fields an error is about (also for 'required' inside if/then)."""
+    found = [e for e in [error, *error.context] if e.validator == "required"]
+    names = [m.group(1) for e in found if (m := re.match(r"'(.+)' is a required property", e.message))]
+    return names or [""]
 
 
 def _message(error) -> str:
@@ -91,8 +103,9 @@ def record_problems(record: Record, languages: list[str], default_language: str,
             Problem(source, None, "", f"folder name '{record.slug}' must be lower case words joined by '-'")
         )
     _, schema_name = RECORD_TYPES[record.type]
-    problems += schema_problems(record.doc, schema_name, source)
-    problems += _type_specific_problems(record, source)
+    placeholders = placeholder_problems(record.doc, source)
+    found = schema_problems(record.doc, schema_name, source) + _type_specific_problems(record, source)
+    problems += placeholders + _not_about_placeholders(found, placeholders)
     for lang, text in sorted(record.texts.items()):
         text_source = rel(text.path)
         if lang not in languages:
@@ -100,7 +113,12 @@ def record_problems(record: Record, languages: list[str], default_language: str,
                 Problem(text_source, None, "", f"language '{lang}' is not published (published: {', '.join(languages)})")
             )
             continue
-        problems += schema_problems(text.doc, TEXT_SCHEMA, text_source)
+        placeholders = placeholder_problems(text.doc, text_source)
+        problems += placeholders + _not_about_placeholders(schema_problems(text.doc, TEXT_SCHEMA, text_source),
+                                                           placeholders)
+        for number, line in enumerate(text.body.splitlines(), start=text_body_line(text)):
+            if line.strip().startswith(PLACEHOLDER):
+                problems.append(Problem(text_source, number, "(description)", _PLACEHOLDER_MESSAGE))
     if default_language not in record.texts:
         problems.append(Problem(source, None, f"index.{default_language}.md", "missing: every record needs its text in the default language"))
     for lang in languages:
@@ -109,6 +127,48 @@ def record_problems(record: Record, languages: list[str], default_language: str,
                 Problem(rel(record.folder), None, f"index.{lang}.md", "no translation yet; the default language is shown instead", "warning")
             )
     return problems
+
+
+# What `invoke new-centre` (new-programme, new-event) writes where the editor has to fill in a value.
+PLACEHOLDER = "TODO"
+_PLACEHOLDER_MESSAGE = (f"placeholder {PLACEHOLDER} of a new record: write the real value, "
+                        "or delete the line if the field is optional")
+
+
+def placeholder_problems(document: Document, source: str) -> list[Problem]:
+    """Every value still holding the TODO placeholder of a new record's template."""
+    problems = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+        elif isinstance(value, str) and value.strip().startswith(PLACEHOLDER):
+            problems.append(Problem(source, document.line_of(path), ".".join(map(str, path)), _PLACEHOLDER_MESSAGE))
+
+    walk(document.data, ())
+    return problems
+
+
+def _not_about_placeholders(problems: list[Problem], placeholders: list[Problem]) -> list[Problem]:
+    """Drop the other complaints about a value that is still a placeholder: one clear message is enough."""
+    if not placeholders:
+        return problems
+    fields = {p.field for p in placeholders}
+
+    def related(name: str) -> bool:
+        return bool(name) and any(name == f or f.startswith(f"{name}.") or name.startswith(f"{f}.") for f in fields)
+
+    return [p for p in problems if not related(p.field)]
+
+
+def text_body_line(text) -> int:
+    """Line number of the first line of a text file's body (after the front matter)."""
+    raw = text.path.read_text(encoding="utf-8")
+    return raw[: len(raw) - len(text.body)].count("\n") + 1
 
 
 def _type_specific_problems(record: Record, source: str) -> list[Problem]:
@@ -170,7 +230,8 @@ def _event_date_problems(facts, add) -> list[Problem]:
     elif partial and not partial[0] and years:
         add(("possible_years",), "only goes with dates written --MM-DD")
     if isinstance(start, str) and isinstance(end, str) and _valid_event_date(start) and _valid_event_date(end):
-        if end < start:
+        # Compared only when both have a year or both lack one: '--06-17' < '2023-06-15' means nothing.
+        if start.startswith("--") == end.startswith("--") and end < start:
             add(("end",), f"{end} is before the start {start}")
     return []
 
@@ -204,7 +265,7 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
             source = rel(record.facts_path)
 
             def check(path, slug, target_type, record=record, source=source):
-                if isinstance(slug, str) and slug not in records.get(target_type, {}):
+                if isinstance(slug, str) and not slug.startswith(PLACEHOLDER) and slug not in records.get(target_type, {}):
                     hint = closest(slug, records.get(target_type, {}))
                     suggestion = f"; did you mean '{hint}'?" if hint else ""
                     problems.append(

@@ -1,0 +1,147 @@
+"""Checks of atlas_records beyond the schema: event dates, membership years, country codes, folder names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from atlas_records import load_atlas
+
+LANGS = ["fr", "en"]
+TEXT = "---\nname: Lieu fictif\nsummary: Un lieu inventé pour un test.\n---\nCorps.\n"
+PLACE = """\
+kind: {kind}
+country: {country}
+town: Villefictive
+coordinates: {{lat: 45.0, lon: 4.0, precision: town, basis: memory}}
+heritage: {{building: abbey}}
+disciplines: [music]
+membership: {membership}
+sources: [https://example.org/]
+last_verified: 2024-01-01
+"""
+EVENT = "kind: seminar\n{dates}\nsources: [https://example.org/]\nlast_verified: 2024-01-01\n"
+
+
+def write_record(root: Path, folder: str, facts: str) -> Path:
+    path = root / folder
+    path.mkdir(parents=True)
+    (path / "index.yaml").write_text(facts, encoding="utf-8")
+    for lang in LANGS:
+        (path / f"index.{lang}.md").write_text(TEXT, encoding="utf-8")
+    return path
+
+
+def problems(root: Path) -> list[str]:
+    return [str(p) for p in load_atlas(root, LANGS, "fr").problems]
+
+
+def place(kind="ccr", country="FR", membership="{since: 1990}") -> str:
+    return PLACE.format(kind=kind, country=country, membership=membership)
+
+
+def test_a_valid_place_has_no_problem(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place())
+    assert problems(tmp_path) == []
+
+
+def test_centre_without_coordinates_is_rejected(tmp_path):
+    facts = "\n".join(line for line in place().splitlines() if not line.startswith("coordinates")) + "\n"
+    write_record(tmp_path, "centres/lieu-fictif", facts)
+    assert problems(tmp_path) == ["centres/lieu-fictif/index.yaml:1: coordinates: is required"]
+
+
+def test_former_member_without_coordinates_is_accepted(tmp_path):
+    facts = (
+        "\n".join(
+            line
+            for line in place("former-member", membership="{since: 1990, until: 2000}").splitlines()
+            if not line.startswith("coordinates")
+        )
+        + "\n"
+    )
+    write_record(tmp_path, "centres/lieu-fictif", facts)
+    assert problems(tmp_path) == []
+
+
+def test_former_member_without_end_year_is_rejected(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place("former-member"))
+    assert problems(tmp_path) == [
+        "centres/lieu-fictif/index.yaml:7: membership: a former member needs 'until' or 'status_confirmed: false'"
+    ]
+
+
+def test_membership_ending_before_it_began_is_rejected(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place(membership="{since: [1990, 1992], until: 1985}"))
+    assert problems(tmp_path) == [
+        "centres/lieu-fictif/index.yaml:7: membership.until: 1985 is before the membership year 1990"
+    ]
+
+
+def test_unknown_country_code_is_rejected(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place(country="XZ"))
+    assert problems(tmp_path) == [
+        "centres/lieu-fictif/index.yaml:2: country: 'XZ' is not an ISO 3166-1 alpha-2 country code"
+    ]
+
+
+def test_folder_name_that_is_not_a_slug_is_rejected(tmp_path):
+    write_record(tmp_path, "centres/Lieu_Fictif", place())
+    assert problems(tmp_path) == [
+        "centres/Lieu_Fictif/index.yaml: (file): folder name 'Lieu_Fictif' must be lower case words joined by '-'"
+    ]
+
+
+def test_enum_value_suggests_the_closest_allowed_value(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place(kind="assoicate"))
+    [problem] = problems(tmp_path)
+    assert problem.startswith("centres/lieu-fictif/index.yaml:1: kind: 'assoicate' is not one of:")
+    assert problem.endswith("did you mean 'associate'?")
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ("start: 2023-06-15\nend: 2023-06-17", None),
+        ("start: --06-15\nend: --06-17\npossible_years: [2011, 2012]", None),
+        ("start: 2023-02-30", "2: start: '2023-02-30' is not a real date"),
+        ("start: 2023-06-17\nend: 2023-06-15", "3: end: 2023-06-15 is before the start 2023-06-17"),
+        ("start: --06-15", "1: possible_years: is required when the dates are written --MM-DD"),
+        ("start: 2023-06-15\npossible_years: [2023]", "3: possible_years: only goes with dates written --MM-DD"),
+        (
+            "start: 2023-06-15\nend: --06-17\npossible_years: [2023]",
+            "3: end: start and end must both have a year, or both be written --MM-DD",
+        ),
+    ],
+    ids=[
+        "full-dates",
+        "year-unknown",
+        "impossible-day",
+        "end-before-start",
+        "no-possible-years",
+        "possible-years-with-full-date",
+        "mixed-dates",
+    ],
+)
+def test_event_dates(tmp_path, dates, expected):
+    write_record(tmp_path, "content/events/seminaire-fictif", EVENT.format(dates=dates))
+    found = problems(tmp_path)
+    if expected is None:
+        assert found == []
+    else:
+        assert len(found) == 1, found
+        assert found[0].startswith(f"content/events/seminaire-fictif/index.yaml:{expected}"), found
+
+
+def test_missing_index_yaml_is_reported_on_the_folder(tmp_path):
+    (tmp_path / "programmes" / "programme-vide").mkdir(parents=True)
+    assert problems(tmp_path) == ["programmes/programme-vide: (file): missing index.yaml"]
+
+
+def test_text_file_without_front_matter_is_rejected(tmp_path):
+    folder = write_record(tmp_path, "centres/lieu-fictif", place())
+    (folder / "index.en.md").write_text("Just a body.\n", encoding="utf-8")
+    assert (
+        "centres/lieu-fictif/index.en.md:1: (file): the file must start with front matter between two '---' lines"
+        in problems(tmp_path)
+    )

@@ -1,0 +1,75 @@
+"""Helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+TESTS = Path(__file__).parent.resolve()
+ROOT = TESTS.parent
+SAMPLE_SITE = TESTS / "sample-site"
+LANGUAGES = ["fr", "en", "ar", "zh"]
+
+
+def soup_of(build: Path, url: str) -> BeautifulSoup:
+    """Parse the page a URL like /fr/centres/x/ is served from."""
+    path = build / url.strip("/") / "index.html" if url.strip("/") else build / "index.html"
+    assert path.is_file(), f"{url} was not built ({path} is missing)"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def text_of(soup: BeautifulSoup) -> str:
+    return " ".join(soup.get_text(" ").split())
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file (and every folder, as '<dir>') under folder."""
+    digest = {}
+    for path in sorted(Path(folder).rglob("*")):
+        rel = str(path.relative_to(folder))
+        digest[rel] = "<dir>" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def copy_sample_site(destination: Path) -> Path:
+    shutil.copytree(SAMPLE_SITE, destination)
+    return destination
+
+
+def line_number(path: Path, text: str) -> int:
+    """1-based number of the only line of path that equals text (after stripping)."""
+    lines = [i for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1) if line.strip() == text]
+    assert len(lines) == 1, f"expected exactly one line {text!r} in {path}, found {lines}"
+    return lines[0]
+
+
+def replace_line(path: Path, old: str, new: str) -> int:
+    """Replace the only line equal to old by new; return its line number."""
+    number = line_number(path, old)
+    lines = Path(path).read_text(encoding="utf-8").splitlines(keepends=True)
+    indent = lines[number - 1][: len(lines[number - 1]) - len(lines[number - 1].lstrip())]
+    lines[number - 1] = f"{indent}{new}\n"
+    Path(path).write_text("".join(lines), encoding="utf-8")
+    return number
+
+
+def insert_after(path: Path, anchor: str, new: str) -> int:
+    """Insert new as a line after the only line equal to anchor; return the new line's number."""
+    number = line_number(path, anchor)
+    lines = Path(path).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(number, new + "\n")
+    Path(path).write_text("".join(lines), encoding="utf-8")
+    return number + 1
+
+
+def check_output(root: Path) -> tuple[int, list[str]]:
+    """Run the `invoke check` code on root; return the error count and the printed lines."""
+    import tasks
+
+    stream = io.StringIO()
+    errors = tasks.run_check(Path(root), stream=stream)
+    return errors, stream.getvalue().splitlines()

@@ -1,0 +1,205 @@
+"""The built site in a real browser: no request leaves 127.0.0.1, and axe-core finds no WCAG A/AA violation."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from support import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# The only outside requests a page may make: map tiles of the maps' base layer (aborted in the tests all
+# the same). Scripts, styles, fonts or data from elsewhere fail the tests. Empty this set to forbid tiles too.
+TILE_HOSTS = {"tile.openstreetmap.org"}
+
+
+def _unavailable(reason: str):
+    """Skip on a workstation without the browser; in CI a missing browser is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
+    pytest.skip(reason)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def _serve(folder: Path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def sample_server(sample_build):
+    server, url = _serve(sample_build)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def real_server(real_build):
+    server, url = _serve(real_build)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (invoke browser-deps)")
+    if not AXE.is_file():
+        _unavailable(f"{AXE} is missing: run npm ci (invoke browser-deps)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -r requirements.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page load with every request off 127.0.0.1 aborted and recorded."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context()
+        self.blocked: list[str] = []
+        self.blocked_types: dict[str, str] = {}
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+
+    def _route(self, route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            self.blocked_types[route.request.url] = route.request.resource_type
+            route.abort()
+
+    def unexpected_outside_requests(self) -> list[str]:
+        """Blocked requests other than the map's base-layer tiles (images only, from TILE_HOSTS)."""
+        return [
+            url
+            for url in self.blocked
+            if not (self.blocked_types[url] == "image" and urlsplit(url).hostname in TILE_HOSTS)
+        ]
+
+    def open(self, url: str):
+        response = self.page.goto(url, wait_until="load")
+        assert response is not None and response.status == 200, f"{url}: HTTP {response and response.status}"
+        return self.page
+
+    def axe_violations(self) -> list[dict]:
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
+        )
+        return result["violations"]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser):
+    opened = Visit(browser)
+    yield opened
+    opened.close()
+
+
+def readable(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node['html'][:160]}")
+            summary = (node.get("failureSummary") or "").replace("\n", "\n      ")
+            lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+SAMPLE_PAGES = [
+    ("/fr/", "fr", "ltr"),
+    ("/fr/centres/abbaye-d-exemple/", "fr", "ltr"),
+    ("/ar/centres/abbaye-d-exemple/", "ar", "rtl"),
+    ("/ar/centres/prieure-imaginaire/", "ar", "rtl"),  # French text shown as a fallback
+    ("/zh/programmes/programme-fictif/", "zh", "ltr"),
+]
+
+
+@pytest.mark.parametrize(("path", "lang", "direction"), SAMPLE_PAGES)
+def test_sample_page_has_no_wcag_violation_and_no_outside_request(visit, sample_server, path, lang, direction):
+    page = visit.open(sample_server + path)
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [lang, direction]
+    violations = visit.axe_violations()
+    assert not violations, f"axe found {len(violations)} violation(s) on {path}:\n{readable(violations)}"
+    assert visit.unexpected_outside_requests() == [], f"requests outside 127.0.0.1 on {path}"
+
+
+def test_stylesheet_is_served_and_applied(visit, sample_server):
+    page = visit.open(sample_server + "/fr/")
+    sheets = page.evaluate("[...document.styleSheets].map(s => s.href)")
+    assert sample_server + "/theme/css/atlas.css" in sheets
+    assert page.evaluate("document.styleSheets[0].cssRules.length") > 0
+
+
+def test_root_sends_the_browser_to_the_french_home(visit, sample_server):
+    page = visit.page
+    page.goto(sample_server + "/")
+    page.wait_for_url(sample_server + "/fr/", timeout=10_000)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+
+
+def test_alias_sends_the_browser_to_the_current_page(visit, sample_server):
+    page = visit.page
+    page.goto(sample_server + "/en/centres/old-slug/")
+    page.wait_for_url(sample_server + "/en/centres/chateau-de-nullepart/", timeout=10_000)
+
+
+def test_shipped_place_page_has_no_wcag_violation_and_no_outside_request(visit, real_server, real_build):
+    places = sorted((real_build / "fr" / "centres").iterdir())
+    slug = "abbaye-de-royaumont" if (real_build / "fr/centres/abbaye-de-royaumont").is_dir() else places[0].name
+    path = f"/fr/centres/{slug}/"
+    visit.open(real_server + path)
+    violations = visit.axe_violations()
+    assert not violations, f"axe found {len(violations)} violation(s) on {path}:\n{readable(violations)}"
+    assert visit.unexpected_outside_requests() == [], f"requests outside 127.0.0.1 on {path}"
+
+
+def test_outside_requests_are_caught(visit, sample_server):
+    # Guards the checks above: a page reaching outside 127.0.0.1 must be noticed.
+    page = visit.open(sample_server + "/fr/")
+    page.evaluate("fetch('https://example.org/tracker.js').catch(() => null)")
+    page.wait_for_timeout(200)
+    assert "https://example.org/tracker.js" in visit.unexpected_outside_requests()
+
+
+def test_axe_reports_a_violation_added_to_a_page(visit, sample_server):
+    # Guards the checks above: the axe run must see what is wrong with the page.
+    page = visit.open(sample_server + "/fr/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/none.png\">')")
+    assert "image-alt" in [v["id"] for v in visit.axe_violations()]

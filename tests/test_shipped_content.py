@@ -1,0 +1,71 @@
+"""The atlas's own content: clean check, complete texts, cited sources, former members kept apart."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from atlas_records import load_atlas
+from support import LANGUAGES, ROOT, soup_of
+
+import tasks
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas(ROOT, LANGUAGES, "fr")
+
+
+def _folders(name: str) -> list[str]:
+    return sorted(p.name for p in (ROOT / name).iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+PLACES = _folders("centres")
+PROGRAMMES = _folders("programmes")
+
+
+def test_shipped_content_passes_check_with_no_error_and_no_warning():
+    stream = io.StringIO()
+    errors = tasks.run_check(ROOT, stream=stream)
+    lines = stream.getvalue().splitlines()
+    assert errors == 0, "\n".join(lines)
+    assert lines[-1].endswith(": 0 error(s), 0 warning(s)."), "\n".join(lines)
+    assert len(lines) == 1, "\n".join(lines)
+
+
+def test_every_place_and_programme_folder_is_a_record(atlas):
+    assert sorted(atlas.records["centre"]) == PLACES
+    assert sorted(atlas.records["programme"]) == PROGRAMMES
+    assert len(PLACES) > 10
+
+
+@pytest.mark.parametrize("slug", PLACES)
+def test_place_has_name_and_summary_in_every_language(atlas, slug):
+    record = atlas.records["centre"][slug]
+    for lang in LANGUAGES:
+        assert lang in record.texts, f"{slug}: no index.{lang}.md"
+        fields = record.texts[lang].fields
+        for key in ("name", "summary"):
+            assert isinstance(fields.get(key), str) and fields[key].strip(), f"{slug}: index.{lang}.md has no {key}"
+
+
+@pytest.mark.parametrize(("kind", "slug"), [("centre", s) for s in PLACES] + [("programme", s) for s in PROGRAMMES])
+def test_record_cites_at_least_one_source(atlas, kind, slug):
+    sources = atlas.records[kind][slug].get("sources") or []
+    assert sources, f"{slug} cites no source"
+    assert all(url.startswith(("https://", "http://")) for url in sources), sources
+
+
+def test_no_former_member_is_listed_on_the_places_page(atlas, real_build):
+    former = [r.slug for r in atlas.of_type("centre") if r["kind"] == "former-member"]
+    current = [r.slug for r in atlas.of_type("centre") if r["kind"] != "former-member"]
+    assert former, "the shipped content has no former member any more: this test needs another example"
+    hrefs = {a["href"] for a in soup_of(real_build, "/fr/centres/").find_all("a", href=True)}
+    assert {f"/fr/centres/{slug}/" for slug in current} <= hrefs
+    assert not {f"/fr/centres/{slug}/" for slug in former} & hrefs
+
+
+def test_real_build_has_every_place_in_every_language(real_build):
+    for lang in LANGUAGES:
+        for slug in PLACES:
+            assert (real_build / lang / "centres" / slug / "index.html").is_file(), f"/{lang}/centres/{slug}/"

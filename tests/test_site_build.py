@@ -1,0 +1,262 @@
+"""The sample site built with the project's pelicanconf.py, checked page by page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+from babel.dates import format_date, format_interval
+from support import LANGUAGES, SAMPLE_SITE, soup_of, text_of
+
+ABBEY = "abbaye-d-exemple"
+PRIORY = "prieure-imaginaire"  # texts in fr and en only
+FORMER = "saline-fictive"
+CASTLE = "chateau-de-nullepart"  # international member in BE, alias old-slug
+PROGRAMME = "programme-fictif"
+EVENT = "rencontres-exemple-2023"
+
+
+def front_matter(path) -> dict:
+    """Name and summary as written in a fixture text file."""
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+
+
+def body_of(path) -> str:
+    return path.read_text(encoding="utf-8").split("---", 2)[2].strip()
+
+
+def links(soup) -> set[str]:
+    return {a["href"] for a in soup.find_all("a", href=True)}
+
+
+# -- languages and URLs ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_has_its_prefixed_home(sample_build, lang):
+    soup = soup_of(sample_build, f"/{lang}/")
+    assert soup.html["lang"] == lang
+    menu = [a["href"] for a in soup.select("nav.site-nav a")]
+    assert menu, "the home has no main menu"
+    assert all(href.startswith(f"/{lang}/") for href in menu), menu
+    assert soup.select_one("a.site-title")["href"] == f"/{lang}/"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_declares_its_language_and_direction(sample_build, lang):
+    pages = sorted((sample_build / lang).rglob("index.html"))
+    assert len(pages) > 20
+    expected_dir = "rtl" if lang == "ar" else "ltr"
+    for page in pages:
+        html = soup_of(sample_build, "/" + str(page.parent.relative_to(sample_build))).html
+        assert (html.get("lang"), html.get("dir")) == (lang, expected_dir), page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_place_page_has_hreflang_alternates_x_default_and_canonical(sample_build, lang):
+    soup = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/")
+    language_links = soup.find_all("link", rel="alternate", hreflang=True)  # feeds are alternates too
+    alternates = {link["hreflang"]: link["href"] for link in language_links}
+    assert len(language_links) == len(alternates), "an hreflang is given twice"
+    expected = {code: f"/{code}/centres/{ABBEY}/" for code in LANGUAGES}
+    expected["x-default"] = f"/fr/centres/{ABBEY}/"
+    assert alternates == expected
+    canonical = soup.find_all("link", rel="canonical")
+    assert [link["href"] for link in canonical] == [f"/{lang}/centres/{ABBEY}/"]
+
+
+@pytest.mark.parametrize("path", [f"centres/{ABBEY}", "programmes/" + PROGRAMME, "history", "countries/be"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_language_switcher_links_to_the_same_page_in_each_language(sample_build, lang, path):
+    soup = soup_of(sample_build, f"/{lang}/{path}/")
+    switcher = soup.select("nav.language-switcher a")
+    assert {a["hreflang"]: a["href"] for a in switcher} == {code: f"/{code}/{path}/" for code in LANGUAGES}
+    for a in switcher:
+        assert a["lang"] == a["hreflang"]
+        assert (sample_build / a["href"].strip("/") / "index.html").is_file(), a["href"]
+    assert [a["hreflang"] for a in switcher if a.get("aria-current")] == [lang]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_place_page_shows_the_name_written_for_its_language(sample_build, lang):
+    expected = front_matter(SAMPLE_SITE / "centres" / ABBEY / f"index.{lang}.md")["name"]
+    soup = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/")
+    assert soup.h1.get_text(strip=True) == expected
+    assert soup.select_one(".notice--fallback") is None
+    assert soup.select_one(".prose").get("lang") is None
+
+
+@pytest.mark.parametrize(("lang", "fallback"), [("ar", "fr"), ("zh", "en")])
+def test_place_without_a_translation_shows_a_fallback_notice_and_marks_the_text_language(sample_build, lang, fallback):
+    assert not (SAMPLE_SITE / "centres" / PRIORY / f"index.{lang}.md").exists()
+    source = SAMPLE_SITE / "centres" / PRIORY / f"index.{fallback}.md"
+    soup = soup_of(sample_build, f"/{lang}/centres/{PRIORY}/")
+    assert soup.html["lang"] == lang
+    assert soup.select_one(".notice--fallback") is not None, "no fallback notice"
+    prose = soup.select_one(".prose")
+    assert prose["lang"] == fallback
+    assert prose["dir"] == "ltr"
+    assert text_of(prose) == body_of(source)
+    name = soup.h1.find(attrs={"lang": fallback})
+    assert name is not None and name.get_text(strip=True) == front_matter(source)["name"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_alias_redirects_to_the_current_slug(sample_build, lang):
+    soup = soup_of(sample_build, f"/{lang}/centres/old-slug/")
+    target = f"/{lang}/centres/{CASTLE}/"
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None
+    delay, url = (part.strip() for part in refresh["content"].split(";", 1))
+    assert delay == "0"
+    assert url == f"url={target}"
+    assert soup.find("link", rel="canonical")["href"] == target
+    assert target in links(soup)
+    assert (sample_build / target.strip("/") / "index.html").is_file()
+
+
+def test_alias_is_not_built_as_a_place_of_its_own(sample_build):
+    places = soup_of(sample_build, "/fr/centres/")
+    assert "/fr/centres/old-slug/" not in links(places)
+
+
+def test_root_index_redirects_to_french_home(sample_build):
+    soup = soup_of(sample_build, "/")
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh["content"].replace(" ", "") == "0;url=/fr/"
+    assert soup.find("link", rel="canonical")["href"] == "/fr/"
+    assert {f"/{code}/" for code in LANGUAGES} <= links(soup)
+
+
+# -- what is listed where -----------------------------------------------------------------------------
+
+
+def test_places_list_shows_current_places_but_not_former_members(sample_build):
+    hrefs = links(soup_of(sample_build, "/fr/centres/"))
+    for slug in (ABBEY, PRIORY, CASTLE):
+        assert f"/fr/centres/{slug}/" in hrefs
+    assert f"/fr/centres/{FORMER}/" not in hrefs
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_former_member_is_on_no_kind_page(sample_build, lang):
+    kinds = sorted((sample_build / lang / "kinds").iterdir())
+    assert [k.name for k in kinds] == ["associate", "ccr", "international-member"]
+    name = front_matter(SAMPLE_SITE / "centres" / FORMER / f"index.{lang}.md")["name"]
+    for kind in kinds:
+        soup = soup_of(sample_build, f"/{lang}/kinds/{kind.name}/")
+        assert f"/{lang}/centres/{FORMER}/" not in links(soup)
+        assert name not in text_of(soup)
+
+
+def test_former_member_is_listed_on_the_history_page(sample_build):
+    soup = soup_of(sample_build, "/fr/history/")
+    assert f"/fr/centres/{FORMER}/" in links(soup)
+    name = front_matter(SAMPLE_SITE / "centres" / FORMER / "index.fr.md")["name"]
+    assert name in text_of(soup)
+    assert f"/fr/centres/{ABBEY}/" not in links(soup)
+
+
+def test_former_member_still_has_its_own_page_marked_as_history(sample_build):
+    soup = soup_of(sample_build, f"/fr/centres/{FORMER}/")
+    assert soup.select_one(".notice--history") is not None
+    assert soup_of(sample_build, f"/fr/centres/{ABBEY}/").select_one(".notice--history") is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "countries",
+        "countries/fr",
+        "countries/be",
+        "countries/ma",
+        "kinds/ccr",
+        "kinds/associate",
+        "kinds/international-member",
+        "disciplines",
+        "disciplines/music",
+        "disciplines/literature",
+        "disciplines/visual-arts",
+        "disciplines/theatre",
+        "programmes",
+        f"programmes/{PROGRAMME}",
+        "events",
+        f"events/{EVENT}",
+        "history",
+        "network",
+    ],
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_listing_and_record_pages_exist_in_every_language(sample_build, lang, path):
+    soup = soup_of(sample_build, f"/{lang}/{path}/")
+    assert soup.h1 is not None and soup.h1.get_text(strip=True)
+
+
+def test_kind_and_discipline_pages_only_exist_for_current_places(sample_build):
+    # The only former member is the only place in 'crafts'.
+    assert not (sample_build / "fr" / "kinds" / "former-member").exists()
+    assert not (sample_build / "fr" / "disciplines" / "crafts").exists()
+
+
+def test_country_page_lists_the_places_of_that_country_only(sample_build):
+    belgium = links(soup_of(sample_build, "/fr/countries/be/"))
+    assert f"/fr/centres/{CASTLE}/" in belgium
+    assert f"/fr/centres/{ABBEY}/" not in belgium
+    france = links(soup_of(sample_build, "/fr/countries/fr/"))
+    assert {f"/fr/centres/{ABBEY}/", f"/fr/centres/{PRIORY}/"} <= france
+    assert f"/fr/centres/{FORMER}/" not in france
+
+
+def test_country_introduction_is_shown_on_its_country_page(sample_build):
+    summary = front_matter(SAMPLE_SITE / "content" / "countries" / "ma" / "index.fr.md")["summary"]
+    assert summary in text_of(soup_of(sample_build, "/fr/countries/ma/"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_programme_page_lists_its_host_place(sample_build, lang):
+    soup = soup_of(sample_build, f"/{lang}/programmes/{PROGRAMME}/")
+    hosts = soup.find(id="hosts").find_parent("section")
+    assert links(hosts) == {f"/{lang}/centres/{ABBEY}/"}
+    name = front_matter(SAMPLE_SITE / "centres" / ABBEY / f"index.{lang}.md")["name"]
+    assert name in text_of(hosts)
+
+
+def test_place_page_links_its_programme_and_event(sample_build):
+    hrefs = links(soup_of(sample_build, f"/en/centres/{ABBEY}/"))
+    assert {f"/en/programmes/{PROGRAMME}/", f"/en/events/{EVENT}/"} <= hrefs
+    assert f"/en/programmes/{PROGRAMME}/" not in links(soup_of(sample_build, f"/en/centres/{PRIORY}/"))
+
+
+def test_event_page_links_the_place_where_it_was_held(sample_build):
+    assert f"/zh/centres/{ABBEY}/" in links(soup_of(sample_build, f"/zh/events/{EVENT}/"))
+
+
+# -- dates -------------------------------------------------------------------------------------------
+
+
+def test_babel_gives_each_language_its_own_date_format():
+    # Guards the tests below: a date format that ignored the locale would make them meaningless.
+    formatted = {lang: format_date(dt.date(2024, 3, 15), "long", locale=lang) for lang in LANGUAGES}
+    assert len(set(formatted.values())) == len(LANGUAGES)
+    assert "mars" in formatted["fr"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_event_dates_are_formatted_for_the_page_language(sample_build, lang):
+    facts = yaml.safe_load((SAMPLE_SITE / "content" / "events" / EVENT / "index.yaml").read_text(encoding="utf-8"))
+    start, end = facts["start"], facts["end"]  # PyYAML reads them as dates
+    expected = format_interval(start, end, "yMMMd", locale=lang)
+    soup = soup_of(sample_build, f"/{lang}/events/{EVENT}/")
+    values = [dd.get_text(strip=True) for dd in soup.select("dl.facts dd")]
+    assert expected in values, values
+    assert start.isoformat() not in soup.get_text()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_last_verified_date_is_formatted_for_the_page_language(sample_build, lang):
+    facts = yaml.safe_load((SAMPLE_SITE / "centres" / ABBEY / "index.yaml").read_text(encoding="utf-8"))
+    expected = format_date(facts["last_verified"], "long", locale=lang)
+    sources = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/").select_one("section.sources")
+    assert expected in sources.get_text()
+    assert facts["last_verified"].isoformat() not in sources.get_text()

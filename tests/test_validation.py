@@ -1,0 +1,239 @@
+"""Bad input: each case copies the sample site, breaks one file and expects one precise report.
+
+For every case, `invoke check` (tasks.run_check) prints `path:line: field: message`, a build into a
+folder holding a previous build fails and leaves that folder byte-identical, and Pelican itself exits
+non-zero with the list of problems and no traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from support import (
+    ROOT,
+    SAMPLE_SITE,
+    check_output,
+    copy_sample_site,
+    insert_after,
+    line_number,
+    replace_line,
+    tree_digest,
+)
+
+import tasks
+
+
+@dataclass
+class Expected:
+    path: str  # relative to the atlas root
+    line: int | None
+    field: str
+    message: str  # a fragment of the message
+
+    @property
+    def prefix(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field or '(file)'}: "
+
+    def found_in(self, lines: list[str]) -> bool:
+        return any(line.startswith(self.prefix) and self.message in line for line in lines)
+
+
+ABBEY = "centres/abbaye-d-exemple"
+
+
+def unknown_field_suggests_the_closest_known_field(root: Path) -> Expected:
+    line = replace_line(root / ABBEY / "index.yaml", "country: FR", "contry: FR")
+    return Expected(f"{ABBEY}/index.yaml", line, "contry", "unknown field; did you mean 'country'?")
+
+
+def duplicated_key_names_the_first_line(root: Path) -> Expected:
+    path = root / "centres/prieure-imaginaire/index.yaml"
+    first = line_number(path, "town: Villefictive")
+    line = insert_after(path, "town: Villefictive", "town: Autreville")
+    return Expected(
+        "centres/prieure-imaginaire/index.yaml", line, "town", f"duplicated key (first given on line {first})"
+    )
+
+
+def bare_no_country_code_is_rejected(root: Path) -> Expected:
+    line = replace_line(root / "centres/chateau-de-nullepart/index.yaml", "country: BE", "country: NO")
+    return Expected("centres/chateau-de-nullepart/index.yaml", line, "country", "'NO' is read as true/false")
+
+
+def bare_yes_boolean_is_rejected(root: Path) -> Expected:
+    line = replace_line(root / ABBEY / "index.yaml", "founding_member: false", "founding_member: yes")
+    return Expected(f"{ABBEY}/index.yaml", line, "membership.founding_member", "'yes' is read as true/false")
+
+
+def date_with_month_13_is_rejected(root: Path) -> Expected:
+    path = root / "programmes/programme-fictif/index.yaml"
+    line = replace_line(path, "last_verified: 2024-02-10", "last_verified: 2024-13-01")
+    return Expected(
+        "programmes/programme-fictif/index.yaml", line, "last_verified", "'2024-13-01' is not a date written YYYY-MM-DD"
+    )
+
+
+def date_written_day_first_is_rejected(root: Path) -> Expected:
+    path = root / "content/events/rencontres-exemple-2023/index.yaml"
+    line = replace_line(path, "last_verified: 2024-03-01", "last_verified: 26/11/2026")
+    return Expected(
+        "content/events/rencontres-exemple-2023/index.yaml",
+        line,
+        "last_verified",
+        "'26/11/2026' is not a date written YYYY-MM-DD",
+    )
+
+
+def latitude_out_of_range_is_rejected(root: Path) -> Expected:
+    line = replace_line(root / ABBEY / "index.yaml", "lat: 47.1234", "lat: 95")
+    return Expected(f"{ABBEY}/index.yaml", line, "coordinates.lat", "95")
+
+
+def alias_equal_to_another_slug_is_rejected(root: Path) -> Expected:
+    path = root / "centres/chateau-de-nullepart/index.yaml"
+    line = replace_line(path, "aliases: [old-slug]", "aliases: [old-slug, prieure-imaginaire]")
+    return Expected(
+        "centres/chateau-de-nullepart/index.yaml",
+        line,
+        "aliases.1",
+        "'prieure-imaginaire' is the slug of another centre",
+    )
+
+
+def alias_claimed_by_two_places_is_rejected(root: Path) -> Expected:
+    path = root / "centres/saline-fictive/index.yaml"
+    line = insert_after(path, "town: Selfictif", "aliases: [old-slug]")
+    return Expected(
+        "centres/saline-fictive/index.yaml",
+        line,
+        "aliases.0",
+        "'old-slug' is already an alias of 'chateau-de-nullepart'",
+    )
+
+
+def text_in_an_unpublished_language_is_rejected(root: Path) -> Expected:
+    shutil.copy(root / ABBEY / "index.fr.md", root / ABBEY / "index.de.md")
+    # A problem with the whole file: reported on the file, without a line.
+    return Expected(f"{ABBEY}/index.de.md", None, "", "language 'de' is not published")
+
+
+def reference_to_a_missing_programme_names_it(root: Path) -> Expected:
+    path = root / ABBEY / "index.yaml"
+    line = replace_line(path, "programmes: [programme-fictif]", "programmes: [programme-fictif, programme-disparu]")
+    return Expected(f"{ABBEY}/index.yaml", line, "programmes.1", "no programme 'programme-disparu' in the atlas")
+
+
+def missing_default_language_text_is_rejected(root: Path) -> Expected:
+    (root / "centres/saline-fictive/index.fr.md").unlink()
+    # The file does not exist, so there is no line to point at: reported on index.yaml, field = the file.
+    return Expected("centres/saline-fictive/index.yaml", None, "index.fr.md", "missing")
+
+
+def invalid_yaml_syntax_gives_its_line(root: Path) -> Expected:
+    path = root / "content/pages/network/index.yaml"
+    line = replace_line(path, "order: 1", "order: 1: first")
+    return Expected("content/pages/network/index.yaml", line, "", "not valid YAML: mapping values are not allowed")
+
+
+def invalid_front_matter_gives_its_line_in_the_text_file(root: Path) -> Expected:
+    path = root / "centres/chateau-de-nullepart/index.en.md"
+    line = replace_line(path, "name: Nowhere Castle", "name: Nowhere: Castle")
+    assert line == 2  # line 1 is '---': the line number counts from the top of the file
+    return Expected("centres/chateau-de-nullepart/index.en.md", line, "", "not valid YAML")
+
+
+CASES = [
+    unknown_field_suggests_the_closest_known_field,
+    duplicated_key_names_the_first_line,
+    bare_no_country_code_is_rejected,
+    bare_yes_boolean_is_rejected,
+    date_with_month_13_is_rejected,
+    date_written_day_first_is_rejected,
+    latitude_out_of_range_is_rejected,
+    alias_equal_to_another_slug_is_rejected,
+    alias_claimed_by_two_places_is_rejected,
+    text_in_an_unpublished_language_is_rejected,
+    reference_to_a_missing_programme_names_it,
+    missing_default_language_text_is_rejected,
+    invalid_yaml_syntax_gives_its_line,
+    invalid_front_matter_gives_its_line_in_the_text_file,
+]
+
+
+@pytest.fixture(params=CASES, ids=lambda case: case.__name__)
+def broken_site(request, tmp_path) -> tuple[Path, Expected]:
+    root = copy_sample_site(tmp_path / "site")
+    return root, request.param(root)
+
+
+@pytest.fixture
+def previous_build(sample_build, tmp_path) -> Path:
+    """An output folder holding a complete earlier build."""
+    output = tmp_path / "public" / "output"
+    shutil.copytree(sample_build, output)
+    return output
+
+
+def test_unbroken_sample_site_passes_check_without_errors():
+    errors, lines = check_output(SAMPLE_SITE)
+    assert errors == 0, "\n".join(lines)
+
+
+def test_check_reports_path_line_and_field(broken_site):
+    root, expected = broken_site
+    errors, lines = check_output(root)
+    assert errors >= 1
+    assert expected.found_in(lines), (
+        f"expected a line starting {expected.prefix!r} with {expected.message!r}:\n" + "\n".join(lines)
+    )
+
+
+def test_build_fails_and_leaves_the_previous_output_byte_identical(broken_site, previous_build, capsys):
+    root, expected = broken_site
+    before = tree_digest(previous_build)
+    assert tasks.build_site(output=previous_build, root=root) != 0
+    assert tree_digest(previous_build) == before
+    assert sorted(p.name for p in previous_build.parent.iterdir()) == ["output"], "staging folder left behind"
+    assert expected.prefix in capsys.readouterr().err
+
+
+def test_pelican_exits_non_zero_without_traceback(broken_site, previous_build):
+    root, expected = broken_site
+    before = tree_digest(previous_build)
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(root / "content"), "-s", "pelicanconf.py", "-o", str(previous_build)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert expected.found_in(result.stderr.splitlines()), result.stderr
+    assert tree_digest(previous_build) == before
+
+
+def test_every_mistake_in_one_copy_is_reported_in_one_run(tmp_path):
+    root = copy_sample_site(tmp_path / "site")
+    expected = [case(root) for case in CASES]
+    assert len({(e.path, e.line) for e in expected}) == len(expected), "two cases broke the same line"
+    errors, lines = check_output(root)
+    missing = [e.prefix + e.message for e in expected if not e.found_in(lines)]
+    assert not missing, "not reported:\n" + "\n".join(missing) + "\n\nreported:\n" + "\n".join(lines)
+    assert errors >= len(expected)
+
+
+def test_successful_build_replaces_the_previous_output(previous_build):
+    stale = previous_build / "fr" / "centres" / "removed-place" / "index.html"
+    stale.parent.mkdir()
+    stale.write_text("stale", encoding="utf-8")
+    assert tasks.build_site(output=previous_build, root=SAMPLE_SITE) == 0
+    assert not stale.exists()
+    assert (previous_build / "fr" / "index.html").is_file()
+    assert sorted(p.name for p in previous_build.parent.iterdir()) == ["output"]
