@@ -11,3 +11,9 @@ SITEURL = os.environ.get("ATLAS_SITEURL", "").rstrip("/")
 if not SITEURL.startswith(("http://", "https://")):
     sys.exit("publishconf: set ATLAS_SITEURL to the public address of the site, e.g. https://example.org/atlas")
 RELATIVE_URLS = False
+
+# Feeds on: the atlas_data plugin writes every language's Atom feed and the iCalendar files, with the absolute
+# links they need from SITEURL. Pelican's own article feeds stay off: the atlas has no Pelican articles, and an
+# empty Pelican feed would carry the build time, which breaks reproducible builds.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = None

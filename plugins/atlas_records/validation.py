@@ -110,29 +110,46 @@ def record_problems(record: Record, languages: list[str], default_language: str,
         text_source = rel(text.path)
         if lang not in languages:
             problems.append(
-                Problem(text_source, None, "", f"language '{lang}' is not published (published: {', '.join(languages)})")
+                Problem(
+                    text_source, None, "", f"language '{lang}' is not published (published: {', '.join(languages)})"
+                )
             )
             continue
         placeholders = placeholder_problems(text.doc, text_source)
-        problems += placeholders + _not_about_placeholders(schema_problems(text.doc, TEXT_SCHEMA, text_source),
-                                                           placeholders)
+        problems += placeholders + _not_about_placeholders(
+            schema_problems(text.doc, TEXT_SCHEMA, text_source), placeholders
+        )
         for number, line in enumerate(text.body.splitlines(), start=text_body_line(text)):
             if line.strip().startswith(PLACEHOLDER):
                 problems.append(Problem(text_source, number, "(description)", _PLACEHOLDER_MESSAGE))
     if default_language not in record.texts:
-        problems.append(Problem(source, None, f"index.{default_language}.md", "missing: every record needs its text in the default language"))
+        problems.append(
+            Problem(
+                source,
+                None,
+                f"index.{default_language}.md",
+                "missing: every record needs its text in the default language",
+            )
+        )
     for lang in languages:
         if lang not in record.texts:
             problems.append(
-                Problem(rel(record.folder), None, f"index.{lang}.md", "no translation yet; the default language is shown instead", "warning")
+                Problem(
+                    rel(record.folder),
+                    None,
+                    f"index.{lang}.md",
+                    "no translation yet; the default language is shown instead",
+                    "warning",
+                )
             )
     return problems
 
 
 # What `invoke new-centre` (new-programme, new-event) writes where the editor has to fill in a value.
 PLACEHOLDER = "TODO"
-_PLACEHOLDER_MESSAGE = (f"placeholder {PLACEHOLDER} of a new record: write the real value, "
-                        "or delete the line if the field is optional")
+_PLACEHOLDER_MESSAGE = (
+    f"placeholder {PLACEHOLDER} of a new record: write the real value, or delete the line if the field is optional"
+)
 
 
 def placeholder_problems(document: Document, source: str) -> list[Problem]:
@@ -185,7 +202,9 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
         if isinstance(code, str) and code not in _COUNTRY_CODES:
             add(("countries", i), f"'{code}' is not an ISO 3166-1 alpha-2 country code")
     if record.type == "country" and record.slug.upper() not in _COUNTRY_CODES:
-        problems.append(Problem(source, None, "", f"folder '{record.slug}' is not a lower-case ISO 3166-1 alpha-2 code"))
+        problems.append(
+            Problem(source, None, "", f"folder '{record.slug}' is not a lower-case ISO 3166-1 alpha-2 code")
+        )
 
     membership = facts.get("membership")
     if isinstance(membership, dict):
@@ -203,20 +222,31 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
             add(("heritage", "period"), "give one of: year, century, or from (with an optional to)")
 
     duration = facts.get("duration")
-    if isinstance(duration, dict) and _numbers(duration.get("min_months"), duration.get("max_months")):
-        if duration["min_months"] > duration["max_months"]:
-            add(("duration", "min_months"), "is larger than max_months")
+    if (
+        isinstance(duration, dict)
+        and _numbers(duration.get("min_months"), duration.get("max_months"))
+        and duration["min_months"] > duration["max_months"]
+    ):
+        add(("duration", "min_months"), "is larger than max_months")
     for i, call in enumerate(facts.get("calls") or []):
-        if isinstance(call, dict) and _dates(call.get("opens"), call.get("deadline")):
-            if call["opens"] > call["deadline"]:
-                add(("calls", i, "opens"), f"{call['opens']} is after the deadline {call['deadline']}")
+        if (
+            isinstance(call, dict)
+            and _dates(call.get("opens"), call.get("deadline"))
+            and call["opens"] > call["deadline"]
+        ):
+            add(("calls", i, "opens"), f"{call['opens']} is after the deadline {call['deadline']}")
+
+    for i, photo in enumerate(facts.get("photos") or []):
+        file = photo.get("file") if isinstance(photo, dict) else None
+        if isinstance(file, str) and re.fullmatch(r"photos/[^/]+", file) and not (record.folder / file).is_file():
+            add(("photos", i, "file"), f"no file '{file}' in the record's folder")
 
     if record.type == "event":
-        problems += _event_date_problems(facts, add)
+        _event_date_problems(facts, add)
     return problems
 
 
-def _event_date_problems(facts, add) -> list[Problem]:
+def _event_date_problems(facts, add) -> None:
     start, end, years = facts.get("start"), facts.get("end"), facts.get("possible_years")
     partial = [isinstance(v, str) and v.startswith("--") for v in (start, end) if v is not None]
     for key in ("start", "end"):
@@ -229,11 +259,16 @@ def _event_date_problems(facts, add) -> list[Problem]:
         add(("possible_years",), "is required when the dates are written --MM-DD")
     elif partial and not partial[0] and years:
         add(("possible_years",), "only goes with dates written --MM-DD")
-    if isinstance(start, str) and isinstance(end, str) and _valid_event_date(start) and _valid_event_date(end):
+    comparable = (
+        isinstance(start, str)
+        and isinstance(end, str)
+        and _valid_event_date(start)
+        and _valid_event_date(end)
         # Compared only when both have a year or both lack one: '--06-17' < '2023-06-15' means nothing.
-        if start.startswith("--") == end.startswith("--") and end < start:
-            add(("end",), f"{end} is before the start {start}")
-    return []
+        and start.startswith("--") == end.startswith("--")
+    )
+    if comparable and end < start:
+        add(("end",), f"{end} is before the start {start}")
 
 
 def _valid_event_date(value: str) -> bool:
@@ -259,28 +294,28 @@ def _dates(*values) -> bool:
 def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
     """References between records, and slugs or aliases that collide."""
     problems = []
-    targets = {"programmes": "programme", "places": "centre"}
-    for record_type, by_slug in records.items():
+    for by_slug in records.values():
         for record in by_slug.values():
-            source = rel(record.facts_path)
-
-            def check(path, slug, target_type, record=record, source=source):
-                if isinstance(slug, str) and not slug.startswith(PLACEHOLDER) and slug not in records.get(target_type, {}):
-                    hint = closest(slug, records.get(target_type, {}))
+            for path, slug, target_type in _references(record):
+                if isinstance(slug, str) and not slug.startswith(PLACEHOLDER) and slug not in records[target_type]:
+                    hint = closest(slug, records[target_type])
                     suggestion = f"; did you mean '{hint}'?" if hint else ""
-                    problems.append(
-                        Problem(source, record.doc.line_of(path), ".".join(map(str, path)),
-                                f"no {target_type} '{slug}' in the atlas{suggestion}")
-                    )
-
-            for key, target in targets.items():
-                for i, slug in enumerate(record.get(key) or []):
-                    check((key, i), slug, target)
-            for i, call in enumerate(record.get("calls") or []):
-                for j, slug in enumerate((call or {}).get("joint_with") or [] if isinstance(call, dict) else []):
-                    check(("calls", i, "joint_with", j), slug, "programme")
+                    message = f"no {target_type} '{slug}' in the atlas{suggestion}"
+                    field = ".".join(map(str, path))
+                    problems.append(Problem(rel(record.facts_path), record.doc.line_of(path), field, message))
         problems += _alias_problems(by_slug, rel)
     return problems
+
+
+def _references(record: Record):
+    """Every (path, slug, record type) that a record points at."""
+    for key, target_type in (("programmes", "programme"), ("places", "centre")):
+        for i, slug in enumerate(record.get(key) or []):
+            yield (key, i), slug, target_type
+    for i, call in enumerate(record.get("calls") or []):
+        joint = call.get("joint_with") if isinstance(call, dict) else None
+        for j, slug in enumerate(joint or []):
+            yield ("calls", i, "joint_with", j), slug, "programme"
 
 
 def _alias_problems(by_slug: dict[str, Record], rel) -> list[Problem]:
@@ -292,9 +327,13 @@ def _alias_problems(by_slug: dict[str, Record], rel) -> list[Problem]:
             source = rel(record.facts_path)
             line = record.doc.line_of(("aliases", i))
             if alias in by_slug:
-                problems.append(Problem(source, line, f"aliases.{i}", f"'{alias}' is the slug of another {record.type}"))
+                problems.append(
+                    Problem(source, line, f"aliases.{i}", f"'{alias}' is the slug of another {record.type}")
+                )
             elif alias in owners:
-                problems.append(Problem(source, line, f"aliases.{i}", f"'{alias}' is already an alias of '{owners[alias]}'"))
+                problems.append(
+                    Problem(source, line, f"aliases.{i}", f"'{alias}' is already an alias of '{owners[alias]}'")
+                )
             else:
                 owners[alias] = record.slug
     return problems

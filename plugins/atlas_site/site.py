@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from blinker import signal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -17,12 +17,13 @@ from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
 from .views import Views, sort_key
 
-
 # Hooks for other atlas plugins (maps, data...), sent with the AtlasSite as sender:
 #   page_context(site, views=, parts=, context=): add to a page's template context before it is rendered;
-#   site_written(site, output=, views_by_lang=): write extra files once every page is written.
+#   site_written(site, output=, views_by_lang=): write extra files once every page is written;
+#   page_specs_hook(site, specs=): append PageSpec objects for whole new pages, written in every language.
 page_context = signal("atlas_page_context")
 site_written = signal("atlas_site_written")
+page_specs_hook = signal("atlas_page_specs")
 
 
 @dataclass
@@ -120,26 +121,39 @@ class AtlasSite:
             specs.append(PageSpec(("centres", record.slug), "place.html", lambda v, r=record: {"place": v.place(r)}))
         specs.append(PageSpec(("countries",), "country_index.html", self.country_index_context))
         for code in self.countries():
-            specs.append(PageSpec(("countries", code.lower()), "country.html",
-                                  lambda v, c=code: self.country_context(v, c)))
+            specs.append(
+                PageSpec(("countries", code.lower()), "country.html", lambda v, c=code: self.country_context(v, c))
+            )
         for kind in self.kinds():
             places = [r for r in self.places() if r["kind"] == kind]
-            specs.append(PageSpec(("kinds", kind), "place_list.html",
-                                  lambda v, k=kind, p=places: self.list_context(v, p, "kind", k)))
+            specs.append(
+                PageSpec(
+                    ("kinds", kind), "place_list.html", lambda v, k=kind, p=places: self.list_context(v, p, "kind", k)
+                )
+            )
         specs.append(PageSpec(("disciplines",), "discipline_index.html", self.discipline_index_context))
         for discipline in self.disciplines():
             places = [r for r in self.places() if discipline in r["disciplines"]]
-            specs.append(PageSpec(("disciplines", discipline), "place_list.html",
-                                  lambda v, d=discipline, p=places: self.list_context(v, p, "discipline", d)))
+            specs.append(
+                PageSpec(
+                    ("disciplines", discipline),
+                    "place_list.html",
+                    lambda v, d=discipline, p=places: self.list_context(v, p, "discipline", d),
+                )
+            )
         specs.append(PageSpec(("programmes",), "programme_list.html", self.programme_list_context))
         for record in self.atlas.of_type("programme"):
-            specs.append(PageSpec(("programmes", record.slug), "programme.html",
-                                  lambda v, r=record: {"programme": v.programme(r)}))
+            specs.append(
+                PageSpec(
+                    ("programmes", record.slug), "programme.html", lambda v, r=record: {"programme": v.programme(r)}
+                )
+            )
         specs.append(PageSpec(("events",), "event_list.html", self.event_list_context))
         for record in self.atlas.of_type("event"):
             specs.append(PageSpec(("events", record.slug), "event.html", lambda v, r=record: {"event": v.event(r)}))
         for record in self.atlas.of_type("page"):
             specs.append(PageSpec((record.slug,), "page.html", lambda v, r=record: self.editorial_context(v, r)))
+        page_specs_hook.send(self, specs=specs)
         return specs
 
     def home_context(self, views: Views) -> dict:
@@ -151,13 +165,24 @@ class AtlasSite:
             "place_count": len(places),
             "country_count": len(by_country),
             "countries": sorted(
-                ({"name": views.fmt.country(c), "url": self.url(views.lang, "countries", c.lower()), "count": n}
-                 for c, n in by_country.items()), key=lambda c: sort_key(c["name"])),
-            "kinds": [{"label": views._(KINDS[k][1]), "url": self.url(views.lang, "kinds", k),
-                       "count": sum(1 for r in places if r["kind"] == k)} for k in self.kinds()],
+                (
+                    {"name": views.fmt.country(c), "url": self.url(views.lang, "countries", c.lower()), "count": n}
+                    for c, n in by_country.items()
+                ),
+                key=lambda c: sort_key(c["name"]),
+            ),
+            "kinds": [
+                {
+                    "label": views._(KINDS[k][1]),
+                    "url": self.url(views.lang, "kinds", k),
+                    "count": sum(1 for r in places if r["kind"] == k),
+                }
+                for k in self.kinds()
+            ],
             "programmes": [views.link("programme", r.slug) for r in self.sorted_programmes()],
-            "events": [views.event(r) for r in sorted(self.atlas.of_type("event"), key=self.event_sort_date,
-                                                       reverse=True)[:3]],
+            "events": [
+                views.event(r) for r in sorted(self.atlas.of_type("event"), key=self.event_sort_date, reverse=True)[:3]
+            ],
         }
 
     def list_context(self, views: Views, records, scope: str, key: str | None = None) -> dict:
@@ -173,14 +198,20 @@ class AtlasSite:
         items = []
         for code in self.countries():
             count = sum(1 for r in self.places() if r["country"] == code)
-            items.append({"name": views.fmt.country(code), "url": self.url(views.lang, "countries", code.lower()),
-                          "count": count})
+            items.append(
+                {
+                    "name": views.fmt.country(code),
+                    "url": self.url(views.lang, "countries", code.lower()),
+                    "count": count,
+                }
+            )
         return {"countries": sorted(items, key=lambda c: sort_key(c["name"]))}
 
     def country_context(self, views: Views, code: str) -> dict:
         intro = self.atlas.records["country"].get(code.lower())
-        programmes = [views.link("programme", r.slug) for r in self.sorted_programmes()
-                      if code in (r.get("countries") or [])]
+        programmes = [
+            views.link("programme", r.slug) for r in self.sorted_programmes() if code in (r.get("countries") or [])
+        ]
         return {
             "country_name": views.fmt.country(code),
             "code": code,
@@ -190,8 +221,14 @@ class AtlasSite:
         }
 
     def discipline_index_context(self, views: Views) -> dict:
-        items = [{"label": views._(DISCIPLINES[d]), "url": self.url(views.lang, "disciplines", d),
-                  "count": sum(1 for r in self.places() if d in r["disciplines"])} for d in self.disciplines()]
+        items = [
+            {
+                "label": views._(DISCIPLINES[d]),
+                "url": self.url(views.lang, "disciplines", d),
+                "count": sum(1 for r in self.places() if d in r["disciplines"]),
+            }
+            for d in self.disciplines()
+        ]
         return {"disciplines": sorted(items, key=lambda d: sort_key(d["label"]))}
 
     def sorted_programmes(self):
@@ -212,10 +249,12 @@ class AtlasSite:
         return context
 
     def menu(self, views: Views) -> list[dict]:
-        items = [{"label": views._("Places"), "parts": ("centres",)},
-                 {"label": views._("Countries"), "parts": ("countries",)},
-                 {"label": views._("Programmes"), "parts": ("programmes",)},
-                 {"label": views._("Events"), "parts": ("events",)}]
+        items = [
+            {"label": views._("Places"), "parts": ("centres",)},
+            {"label": views._("Countries"), "parts": ("countries",)},
+            {"label": views._("Programmes"), "parts": ("programmes",)},
+            {"label": views._("Events"), "parts": ("events",)},
+        ]
         pages = sorted((r for r in self.atlas.of_type("page") if r.get("in_menu", True)), key=lambda r: r["order"])
         items += [{"label": views.text_fields(r)[0].get("name", r.slug), "parts": (r.slug,)} for r in pages]
         for item in items:
@@ -257,8 +296,16 @@ class AtlasSite:
             "canonical": self.absolute(self.url(lang, *parts)),
             "alternates": [{"lang": code, "url": self.absolute(self.url(code, *parts))} for code in self.languages],
             "x_default": self.absolute(self.url(self.default_language, *parts)),
-            "switcher": [{"lang": code, "name": views.fmt.language_name(code), "url": self.url(code, *parts),
-                          "dir": self.direction(code), "current": code == lang} for code in self.languages],
+            "switcher": [
+                {
+                    "lang": code,
+                    "name": views.fmt.language_name(code),
+                    "url": self.url(code, *parts),
+                    "dir": self.direction(code),
+                    "current": code == lang,
+                }
+                for code in self.languages
+            ],
             "menu": menu,
             "current_path": parts,
             "home_url": self.url(lang),
@@ -285,20 +332,34 @@ class AtlasSite:
                 for alias in record.get("aliases") or []:
                     prefix = self.PATHS[record_type]
                     target = self.url(views.lang, prefix, record.slug)
-                    context = {"lang": views.lang, "dir": self.direction(views.lang), "target": target,
-                               "name": views.text_fields(record)[0].get("name", record.slug)}
-                    written.append(self.write(output, (views.lang, prefix, alias) if prefix else (views.lang, alias),
-                                              "redirect.html", context))
+                    context = {
+                        "lang": views.lang,
+                        "dir": self.direction(views.lang),
+                        "target": target,
+                        "name": views.text_fields(record)[0].get("name", record.slug),
+                    }
+                    written.append(
+                        self.write(
+                            output,
+                            (views.lang, prefix, alias) if prefix else (views.lang, alias),
+                            "redirect.html",
+                            context,
+                        )
+                    )
         return written
 
     def write_root(self, output: Path) -> str:
         lang = self.default_language
         self.activate(lang)
         context = {
-            "lang": lang, "dir": self.direction(lang), "target": self.url(lang),
+            "lang": lang,
+            "dir": self.direction(lang),
+            "target": self.url(lang),
             "name": self.settings.get("SITENAME", ""),
-            "languages": [{"lang": c, "name": self.formatters[c].language_name(c), "url": self.url(c),
-                           "dir": self.direction(c)} for c in self.languages],
+            "languages": [
+                {"lang": c, "name": self.formatters[c].language_name(c), "url": self.url(c), "dir": self.direction(c)}
+                for c in self.languages
+            ],
         }
         html = self.env.get_template("root.html").render(context)
         (output / "index.html").write_text(html, encoding="utf-8")
@@ -309,5 +370,5 @@ def build_date() -> dt.date:
     """'Today' for the build: SOURCE_DATE_EPOCH when set, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()

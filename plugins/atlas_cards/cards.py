@@ -1,0 +1,216 @@
+"""Share cards: what is drawn, how, and the cache keyed on it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from atlas_images.images import build_cache
+from PIL import Image, ImageDraw, ImageFont, features
+
+SIZE = (1200, 630)
+MARGIN = 72
+BACKGROUND = (22, 56, 88)
+ACCENT = (240, 190, 80)
+TEXT = (255, 255, 255)
+MUTED = (205, 220, 235)
+CARD_NAME = "card.png"
+# Debian packages holding the fonts below; tasks.ensure_card_fonts installs them on a fresh machine.
+FONT_PACKAGES = ["fonts-dejavu-core", "fonts-wqy-microhei"]
+FONTS = {
+    # Latin and Arabic (DejaVu Sans has both scripts); CJK (and Latin) from WenQuanYi Micro Hei.
+    "regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "cjk": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+}
+
+
+def enabled(settings: dict) -> bool:
+    return any(getattr(p, "__name__", p).split(".")[-1] == "atlas_cards" for p in settings.get("PLUGINS") or [])
+
+
+def missing_fonts() -> list[str]:
+    return [path for path in FONTS.values() if not Path(path).is_file()]
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3000" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uffef" for c in text)
+
+
+@cache
+def _font(style: str, size: int) -> ImageFont.FreeTypeFont:
+    layout = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    return ImageFont.truetype(FONTS[style], size, layout_engine=layout)
+
+
+def font_for(text: str, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return _font("cjk" if _has_cjk(text) else ("bold" if bold else "regular"), size)
+
+
+def _shape(text: str, rtl: bool) -> str:
+    """Without libraqm, reshape Arabic and reorder it with arabic-reshaper and python-bidi when installed."""
+    if not rtl or features.check("raqm"):
+        return text
+    try:
+        import arabic_reshaper
+        from bidi.algorithm import get_display
+    except ImportError:
+        return text
+    return get_display(arabic_reshaper.reshape(text))
+
+
+def _text_options(rtl: bool, lang: str) -> dict:
+    if not features.check("raqm"):
+        return {}
+    return {"direction": "rtl" if rtl else "ltr", "language": lang}
+
+
+def wrap(text: str, font, width: int, rtl: bool, lang: str) -> list[str]:
+    """Lines of text no wider than width: split at spaces, or between characters for Chinese."""
+    options = _text_options(rtl, lang)
+    units, joiner = (text.split(), " ") if " " in text.strip() else (list(text), "")
+    lines, line = [], ""
+    for unit in units:
+        candidate = f"{line}{joiner}{unit}" if line else unit
+        if line and font.getlength(_shape(candidate, rtl), **options) > width:
+            lines.append(line)
+            line = unit
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return lines
+
+
+def render_card(fields: dict) -> Image.Image:
+    """The card: site name, the record's name (as large as fits), then its kind and where it is."""
+    lang, rtl = fields["lang"], fields["rtl"]
+    image = Image.new("RGB", SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    width = SIZE[0] - 2 * MARGIN
+    x = SIZE[0] - MARGIN if rtl else MARGIN
+    anchor = "ra" if rtl else "la"
+    options = _text_options(rtl, lang)
+    # An accent bar on the reading side.
+    bar = (SIZE[0] - 24, 0, SIZE[0], SIZE[1]) if rtl else (0, 0, 24, SIZE[1])
+    draw.rectangle(bar, fill=ACCENT)
+
+    def line(text, y, size, colour, bold=False):
+        font = font_for(text, size, bold)
+        draw.text((x, y), _shape(text, rtl), font=font, fill=colour, anchor=anchor, **options)
+
+    line(fields["site"], MARGIN, 30, MUTED)
+    name = fields["name"]
+    for size in (76, 64, 54, 46, 40):
+        font = font_for(name, size, bold=True)
+        lines = wrap(name, font, width, rtl, lang)
+        if len(lines) <= 3:
+            break
+    lines = lines[:3]
+    y = 170
+    for text in lines:
+        draw.text((x, y), _shape(text, rtl), font=font, fill=TEXT, anchor=anchor, **options)
+        y += int(size * 1.3)
+    y = max(y + 30, 400)
+    for text, colour, text_size in ((fields["kind"], ACCENT, 34), (fields["where"], MUTED, 34)):
+        if text:
+            for wrapped in wrap(text, font_for(text, text_size), width, rtl, lang)[:2]:
+                line(wrapped, y, text_size, colour)
+                y += int(text_size * 1.4)
+    return image
+
+
+@cache
+def _code_and_fonts_digest() -> str:
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in FONTS.values():
+        digest.update(hashlib.sha256(Path(path).read_bytes()).digest() if Path(path).is_file() else b"-")
+    digest.update(f"raqm={features.check('raqm')}".encode())
+    return digest.hexdigest()
+
+
+def card_key(fields: dict) -> str:
+    return hashlib.sha256((_code_and_fonts_digest() + json.dumps(fields, sort_keys=True)).encode()).hexdigest()
+
+
+def cached_card(fields: dict, cache_dir: Path) -> Path:
+    """The card's PNG in the cache, drawn only when nothing drawn from the same inputs is there."""
+    key = card_key(fields)
+    path = Path(cache_dir) / key[:2] / f"{key}.png"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(suffix=".png", dir=path.parent)
+        os.close(handle)
+        render_card(fields).save(temporary, "PNG", optimize=False, compress_level=6)
+        os.replace(temporary, path)
+    return path
+
+
+class CardBuild:
+    """Cards of one build: made when a place or programme page is rendered, copied beside the page at the end."""
+
+    SECTIONS = ("centres", "programmes")
+
+    def __init__(self, site):
+        self.site = site
+        options = site.settings.get("ATLAS_CARDS") or {}
+        self.cache = Path(options.get("cache") or build_cache(site) / "atlas-cards")
+        self.files: dict[str, Path] = {}
+        missing = missing_fonts()
+        if missing:
+            raise SystemExit(
+                f"share cards: missing fonts {', '.join(missing)}; install the Debian packages "
+                f"{' '.join(FONT_PACKAGES)} (as root: invoke card-deps)"
+            )
+
+    def fields(self, views, parts, context) -> dict | None:
+        _ = views._
+        if parts[0] == "centres" and "place" in context:
+            place = context["place"]
+            kind, where = (
+                place["kind_label"],
+                _("%(town)s, %(country)s") % {"town": place["town"], "country": place["country_name"]},
+            )
+            name = place["name"]
+        elif parts[0] == "programmes" and "programme" in context:
+            programme = context["programme"]
+            name, kind = programme["name"], _("Residency programme")
+            where = _(", ").join(c["name"] for c in programme["countries"])
+        else:
+            return None
+        return {
+            "lang": views.lang,
+            "rtl": self.site.direction(views.lang) == "rtl",
+            "name": name,
+            "kind": kind,
+            "where": where,
+            "site": _("Atlas of the Centres culturels de rencontre"),
+        }
+
+    def page_context(self, views, parts, context) -> None:
+        if len(parts) != 2 or parts[0] not in self.SECTIONS:
+            return
+        fields = self.fields(views, parts, context)
+        if fields is None:
+            return
+        relative = f"{views.lang}/{parts[0]}/{parts[1]}/{CARD_NAME}"
+        self.files[relative] = cached_card(fields, self.cache)
+        context["atlas_card"] = {
+            "url": self.site.url(views.lang, *parts) + CARD_NAME,
+            "width": SIZE[0],
+            "height": SIZE[1],
+            "alt": f"{fields['name']} — {fields['kind']}"
+            + (f"{views._(', ')}{fields['where']}" if fields["where"] else ""),
+        }
+
+    def write(self, output: Path) -> list[str]:
+        for relative, cached in sorted(self.files.items()):
+            target = Path(output) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, target)
+        return sorted(self.files)

@@ -1,0 +1,273 @@
+"""What the maps add to the pages (template context) and the files they load (GeoJSON, scripts, vendor)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from atlas_site.labels import DISCIPLINES, KINDS, PRECISIONS
+from atlas_site.views import sort_key
+from babel import Locale
+
+from .definitions import assets, bounds_of, build_map, factory_script
+from .settings import VENDOR_FILES, maps_settings
+from .topojson import outlines_geojson
+
+FILTERS = ("country", "kind", "discipline", "programme")
+OUTLINE_FILES = {"detail": "data/outlines.geojson", "world": "data/outlines.world.geojson"}
+
+
+def dumps(data) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def plural_samples(lang: str) -> list[tuple[str, int]]:
+    """One number for each CLDR plural category of the language (what Intl.PluralRules returns)."""
+    locale, samples = Locale.parse(lang), {}
+    for number in [*range(0, 200), 1000000]:
+        samples.setdefault(locale.plural_form(number), number)
+    return sorted(samples.items())
+
+
+class MapBuild:
+    """The maps of one build of the site: made on the first page, written after the last."""
+
+    def __init__(self, site):
+        self.site = site
+        self.config = maps_settings(site.settings)
+        self.static = f"{site.siteurl}/theme"
+        self.data = f"{site.siteurl}/data"
+        self.definitions: dict[str, str] = {}
+        self._assets: dict[str, dict] = {}
+        self._items: dict[tuple, list] = {}
+        self._strings: dict[str, dict] = {}
+        self._place_assets = None
+
+    # -- map definitions (folium) ----------------------------------------------------------------
+    def definition(self, name: str, records=None) -> dict:
+        """Build (once) the folium map `name`; return the scripts and styles the page must load."""
+        if name not in self._assets:
+            cluster = records is not None
+            points = [(r["coordinates"]["lat"], r["coordinates"]["lon"]) for r in records or []]
+            fmap = build_map(self.config, self.static, bounds_of(points), cluster=cluster)
+            self.definitions[name] = factory_script(name, fmap)
+            found = assets(fmap)
+            found["js"] += [f"{self.static}/maps/{name}.js", f"{self.static}/js/atlas-map.js"]
+            found["css"].append(f"{self.static}/css/map.css")
+            self._assets[name] = found
+        return self._assets[name]
+
+    # -- page contexts ---------------------------------------------------------------------------
+    def page_context(self, views, parts: tuple, context: dict) -> None:
+        site = self.site
+        if parts in ((), ("centres",)):
+            context["atlas_map"] = self.network(views, "network", site.places(), context.get("places"))
+        elif len(parts) == 2 and parts[0] == "countries":
+            code = parts[1].upper()
+            records = [r for r in site.places() if r["country"] == code]
+            if records:
+                context["atlas_map"] = self.network(views, f"country-{code.lower()}", records, context.get("places"))
+        elif len(parts) == 2 and parts[0] == "centres":
+            record = site.atlas.records["centre"].get(parts[1])
+            if record is not None and record["kind"] != "former-member" and record.get("coordinates"):
+                context["atlas_map"] = self.place(views, record, context["place"])
+
+    def network(self, views, name: str, records, cards=None) -> dict:
+        lang, _ = views.lang, views._
+        records = [r for r in records if r.get("coordinates")]
+        by_slug = {r.slug: r for r in records}
+        if cards is None:
+            cards = views.place_cards(records)
+        entries = [
+            {
+                "place": card,
+                "disciplines": " ".join(by_slug[card["slug"]]["disciplines"]),
+                "programmes": " ".join(by_slug[card["slug"]].get("programmes") or []),
+            }
+            for card in cards
+            if card["slug"] in by_slug
+        ]
+        filters = self.filters(views, records)
+        return {
+            "type": "network",
+            "definition": name,
+            "assets": self.definition(name, records),
+            "places_url": f"{self.data}/places.{lang}.geojson",
+            "outlines_url": f"{self.site.siteurl}/{OUTLINE_FILES['detail']}",
+            "world_outlines_url": f"{self.site.siteurl}/{OUTLINE_FILES['world']}" if name == "network" else None,
+            "world_max_zoom": self.config["outline_world_max_zoom"],
+            "scope_country": name[len("country-") :].upper() if name.startswith("country-") else None,
+            "entries": entries,
+            "total": len(entries),
+            "filters": filters,
+            "legend": [
+                {"kind": k, "label": _(KINDS[k][0])} for k in self.site.kinds() if any(r["kind"] == k for r in records)
+            ],
+            "has_area": any(r["coordinates"]["precision"] != "site" for r in records),
+            "strings": self.strings(views),
+        }
+
+    def filters(self, views, records) -> list[dict]:
+        _ = views._
+        countries = sorted({r["country"] for r in records})
+        kinds = [k for k in KINDS if any(r["kind"] == k for r in records)]
+        disciplines = [d for d in DISCIPLINES if any(d in r["disciplines"] for r in records)]
+        programmes = sorted({p for r in records for p in r.get("programmes") or []})
+        filters = [
+            (
+                "country",
+                _("Country"),
+                _("All countries"),
+                sorted(((c, views.fmt.country(c)) for c in countries), key=lambda o: sort_key(o[1])),
+            ),
+            ("kind", _("Kind"), _("All kinds"), [(k, _(KINDS[k][0])) for k in kinds]),
+            (
+                "discipline",
+                _("Discipline"),
+                _("All disciplines"),
+                sorted(((d, _(DISCIPLINES[d])) for d in disciplines), key=lambda o: sort_key(o[1])),
+            ),
+            (
+                "programme",
+                _("Residency programme"),
+                _("All programmes"),
+                sorted(
+                    (
+                        (p, views.link("programme", p)["name"])
+                        for p in programmes
+                        if p in self.site.atlas.records["programme"]
+                    ),
+                    key=lambda o: sort_key(o[1]),
+                ),
+            ),
+        ]
+        return [
+            {
+                "name": name,
+                "label": label,
+                "all": every,
+                "options": [{"value": value, "label": text} for value, text in options],
+            }
+            for name, label, every, options in filters
+            if len(options) > 1
+        ]
+
+    def strings(self, views) -> dict:
+        """Interface strings the script needs, in the page's language (plural forms by CLDR category)."""
+        if views.lang not in self._strings:
+            _, ngettext = views._, views.fmt.translations.ngettext
+            samples = plural_samples(views.lang)
+            self._strings[views.lang] = {
+                "zoomIn": _("Zoom in"),
+                "zoomOut": _("Zoom out"),
+                "close": _("Close"),
+                "comma": _(", "),
+                "cluster": {
+                    cat: ngettext("Group of %(num)s place", "Group of %(num)s places", n) for cat, n in samples
+                },
+                "status": {
+                    cat: ngettext("%(num)s place shown out of %(total)s", "%(num)s places shown out of %(total)s", n)
+                    for cat, n in samples
+                },
+                "noResult": _("No place matches these filters."),
+            }
+        return self._strings[views.lang]
+
+    def place(self, views, record, view) -> dict:
+        coords = view["coordinates"]
+        precision = coords["precision"]
+        if self._place_assets is None:
+            self._place_assets = self.definition("place")
+        return {
+            "type": "place",
+            "definition": "place",
+            "assets": self._place_assets,
+            "outlines_url": f"{self.site.siteurl}/{OUTLINE_FILES['detail']}",
+            "lat": coords["lat"],
+            "lon": coords["lon"],
+            "precision": precision,
+            "radius": self.config["precision_radius"].get(precision, 0),
+            "zoom": self.config["place_zoom"][precision],
+            "kind": record["kind"],
+            "strings": {"zoomIn": views._("Zoom in"), "zoomOut": views._("Zoom out")},
+        }
+
+    # -- files -----------------------------------------------------------------------------------
+    def places_geojson(self, views) -> dict:
+        _ = views._
+        decimals = self.config["coordinate_decimals"]
+        features, countries, kinds = [], set(), set()
+        for record in sorted(self.site.places(), key=lambda r: r.slug):
+            if not record.get("coordinates"):
+                continue
+            view = views.place(record)
+            coords = view["coordinates"]
+            properties = {
+                "name": view["name"],
+                "url": view["url"],
+                "kind": record["kind"],
+                "town": record["town"],
+                "country": record["country"],
+                "precision": coords["precision"],
+            }
+            if view["text_lang"] != views.lang:
+                properties["lang"] = view["text_lang"]
+            countries.add(record["country"])
+            kinds.add(record["kind"])
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": record.slug,
+                    "properties": properties,
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(float(coords["lon"]), decimals), round(float(coords["lat"]), decimals)],
+                    },
+                }
+            )
+        return {
+            "type": "FeatureCollection",
+            "features": features,
+            # Foreign members (RFC 7946 §6.1): labels in the file's language, shared by every feature.
+            "labels": {
+                "kinds": {k: _(KINDS[k][0]) for k in sorted(kinds)},
+                "countries": {c: views.fmt.country(c) for c in sorted(countries)},
+                "precision": {p: _(PRECISIONS[p]) for p in sorted(PRECISIONS)},
+                "approximate": _("Approximate location: %(precision)s"),
+            },
+            "radius": self.config["precision_radius"],
+        }
+
+    def write(self, output: Path, views_by_lang: dict) -> list[str]:
+        output = Path(output)
+        written = []
+
+        def put(relative: str, text: str) -> None:
+            target = output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(relative)
+
+        for lang, views in views_by_lang.items():
+            put(f"data/places.{lang}.geojson", dumps(self.places_geojson(views)) + "\n")
+        config = self.config
+        for name, level in sorted(config["outline_levels"].items()):
+            outlines = outlines_geojson(
+                config["node_modules"] / config["outlines"],
+                level["tolerance"],
+                level["decimals"],
+                level["min_area"],
+                config["outline_min_lat"],
+                level["borders"],
+            )
+            put(OUTLINE_FILES[name], dumps(outlines) + "\n")
+        for name in sorted(self.definitions):
+            put(f"theme/maps/{name}.js", self.definitions[name])
+        for package, name in VENDOR_FILES:
+            relative = f"theme/vendor/{package}/{name.removeprefix('dist/')}"
+            (output / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.config["node_modules"] / package / name, output / relative)
+            written.append(relative)
+        return written

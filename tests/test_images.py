@@ -1,0 +1,149 @@
+"""Photos of a place (atlas_images): responsive WebP/JPEG copies, upright, with no EXIF or GPS left anywhere.
+
+No licensed photo ships with the atlas: the fixture photo is drawn here with Pillow, with an EXIF orientation
+and GPS position, and added to a copy of the sample site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import ExifTags, Image
+from support import LANGUAGES, check_output, copy_sample_site, insert_after, soup_of
+
+ABBEY = "abbaye-d-exemple"
+STORED = (1800, 1200)  # pixels as stored; EXIF orientation 6 shows them turned a quarter: 1200 wide, 1800 high
+PHOTO_YAML = """photos:
+  - file: photos/cloitre.jpg
+    alt:
+      fr: Le cloître vu depuis le jardin
+      en: The cloister seen from the garden
+      ar: الدير من الحديقة
+    credit: Équipe de test
+    licence: CC BY-SA 4.0
+    source: https://example.org/photos/cloitre"""
+
+
+def make_photo(path: Path) -> None:
+    image = Image.new("RGB", STORED, (30, 90, 160))
+    image.paste((200, 40, 40), (0, 0, STORED[0] // 2, STORED[1]))  # left half red (the top once upright)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "TestCam"
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (47.0, 7.0, 24.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (2.0, 34.0, 4.0),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", exif=exif.tobytes(), quality=90)
+    with Image.open(path) as saved:  # the fixture really carries what must be removed
+        assert saved.getexif()[ExifTags.Base.Orientation] == 6
+        assert saved.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+
+@pytest.fixture(scope="module")
+def photo_site(tmp_path_factory):
+    root = copy_sample_site(tmp_path_factory.mktemp("photos") / "site")
+    make_photo(root / "centres" / ABBEY / "photos" / "cloitre.jpg")
+    facts = root / "centres" / ABBEY / "index.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def photo_build(photo_site):
+    import tasks
+
+    output = photo_site.parent / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ATLAS_CACHE", str(photo_site.parent / "cache"))
+        assert tasks.build_site(output=output, root=photo_site) == 0
+    return output
+
+
+def published_images(build: Path) -> list[Path]:
+    return sorted(p for p in build.rglob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".webp", ".png"})
+
+
+def test_copies_have_no_exif_gps_or_xmp_and_the_original_is_not_published(photo_site, photo_build):
+    original = (photo_site / "centres" / ABBEY / "photos" / "cloitre.jpg").read_bytes()
+    photos = [p for p in published_images(photo_build) if "/media/" in p.as_posix()]
+    assert {p.suffix for p in photos} == {".jpg", ".webp"}
+    for path in published_images(photo_build):
+        data = path.read_bytes()
+        assert data != original, f"{path} is the original"
+        assert b"Exif" not in data and b"TestCam" not in data and b"http://ns.adobe.com/xap" not in data, path
+        with Image.open(path) as image:
+            assert not image.getexif(), path
+            assert "exif" not in image.info and "icc_profile" not in image.info and "xmp" not in image.info, path
+    assert not list(photo_build.rglob("cloitre.jpg"))
+
+
+def test_copies_are_upright_and_at_each_width(photo_build):
+    photos = [p for p in published_images(photo_build) if "/media/centres/" in p.as_posix()]
+    sizes = set()
+    for path in photos:
+        with Image.open(path) as image:
+            sizes.add((path.suffix, image.size))
+            assert image.height > image.width, f"{path} was not turned upright"
+            top = image.convert("RGB").getpixel((image.width // 2, 5))
+            assert top[0] > 150 and top[2] < 100, f"{path}: the red half should be on top, found {top}"
+    upright_width, upright_height = STORED[1], STORED[0]
+    widths = [480, 960, upright_width]  # 1600 is wider than the original: capped at its width
+    expected = {(ext, (w, round(upright_height * w / upright_width))) for ext in (".jpg", ".webp") for w in widths}
+    assert sizes == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_place_page_has_a_picture_with_srcset_sizes_dimensions_alt_and_credit(photo_build, lang):
+    soup = soup_of(photo_build, f"/{lang}/centres/{ABBEY}/")
+    picture = soup.select_one("figure.place-photo picture")
+    source = picture.select_one("source[type='image/webp']")
+    img = picture.select_one("img")
+    assert source["srcset"].count("w,") == 2 and img["srcset"].count("w,") == 2
+    assert source["sizes"] == img["sizes"]
+    assert (img["width"], img["height"]) == ("960", "1440")
+    for url in [img["src"]] + [part.split()[0] for part in img["srcset"].split(",") + source["srcset"].split(",")]:
+        assert (photo_build / url.lstrip("/")).is_file(), url
+    expected_alt = {
+        "fr": "Le cloître vu depuis le jardin",
+        "en": "The cloister seen from the garden",
+        "ar": "الدير من الحديقة",
+        "zh": "The cloister seen from the garden",
+    }
+    if lang == "zh":  # no Chinese alt text: the page's fallback chain (en, then fr)
+        assert img["lang"] == "en"
+    else:
+        assert not img.has_attr("lang")
+    assert img["alt"] == expected_alt[lang]
+    caption = soup.select_one("figure.place-photo figcaption").get_text(" ", strip=True)
+    assert "Équipe de test" in caption and "CC BY-SA 4.0" in caption
+
+
+def test_a_rebuild_reuses_the_cached_copies(photo_site, photo_build, tmp_path, monkeypatch):
+    import tasks
+
+    monkeypatch.setenv("ATLAS_CACHE", str(photo_site.parent / "cache"))
+    cache = photo_site.parent / "cache" / "atlas-images"
+    made = {p: p.stat().st_mtime_ns for p in cache.rglob("*.webp")}
+    assert made
+    assert tasks.build_site(output=tmp_path / "again", root=photo_site) == 0
+    assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.webp")} == made
+
+
+def test_photo_needs_alt_credit_licence_and_an_existing_file(tmp_path):
+    root = copy_sample_site(tmp_path / "site")
+    facts = root / "centres" / ABBEY / "index.yaml"
+    line = insert_after(
+        facts, "last_verified: 2024-03-15", "photos:\n  - file: photos/missing.jpg\n    alt: {en: An abbey}"
+    )
+    errors, lines = check_output(root)
+    assert errors >= 3
+    text = "\n".join(lines)
+    for field in ("photos.0.credit", "photos.0.licence", "photos.0.alt.fr"):
+        assert f": {field}: is required" in text, (field, text)
+    assert "photos.0.file: no file 'photos/missing.jpg' in the record's folder" in text
+    assert f"index.yaml:{line + 1}: photos.0.file" in text

@@ -1,0 +1,88 @@
+"""Share cards (atlas_cards): a 1200×630 PNG per place and programme per language, Arabic shaped right to left,
+Chinese drawn with a font that has its glyphs, referenced by og:image and twitter:image, cached by content."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageFont, features
+from support import LANGUAGES, SAMPLE_SITE, copy_sample_site, soup_of
+
+ABBEY = "abbaye-d-exemple"
+
+
+def records(kind: str) -> list[str]:
+    return sorted(p.name for p in (SAMPLE_SITE / kind).iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_place_and_programme_has_its_card_in_the_sharing_metadata(sample_build, lang):
+    pages = [("centres", slug) for slug in records("centres")] + [("programmes", s) for s in records("programmes")]
+    assert len(pages) >= 5
+    for section, slug in pages:
+        url = f"/{lang}/{section}/{slug}/card.png"
+        with Image.open(sample_build / url.lstrip("/")) as card:
+            assert (card.format, card.size) == ("PNG", (1200, 630))
+        soup = soup_of(sample_build, f"/{lang}/{section}/{slug}/")
+        assert soup.find("meta", property="og:image")["content"] == url
+        assert soup.find("meta", attrs={"name": "twitter:image"})["content"] == url
+        assert soup.find("meta", property="og:image:width")["content"] == "1200"
+        assert soup.find("meta", property="og:image:alt")["content"]
+
+
+def test_other_pages_have_no_card(sample_build):
+    assert soup_of(sample_build, "/fr/").find("meta", property="og:image") is None
+
+
+def test_arabic_is_shaped_by_libraqm():
+    from atlas_cards.cards import FONTS
+
+    assert features.check("raqm"), "Pillow lacks libraqm: Arabic would be drawn unjoined and left to right"
+    shaped = ImageFont.truetype(FONTS["bold"], 60, layout_engine=ImageFont.Layout.RAQM)
+    unshaped = ImageFont.truetype(FONTS["bold"], 60, layout_engine=ImageFont.Layout.BASIC)
+    word = "بببب"  # joined forms are much narrower than four isolated letters
+    assert shaped.getlength(word, direction="rtl", language="ar") < 0.7 * unshaped.getlength(word)
+
+
+def _ink_columns(card: Image.Image, top: int, bottom: int) -> tuple[int, int]:
+    """First and last columns with white text pixels between two heights (the name's lines)."""
+    box = card.convert("L").crop((30, top, 1170, bottom)).point(lambda v: 255 if v > 240 else 0).getbbox()
+    assert box, "no text drawn there"
+    return box[0] + 30, box[2] + 30
+
+
+def test_arabic_card_is_right_aligned_and_french_card_left_aligned(sample_build):
+    with Image.open(sample_build / f"ar/centres/{ABBEY}/card.png") as card:
+        left, right = _ink_columns(card, 150, 400)
+    assert right > 1080 and left > 300, (left, right)
+    with Image.open(sample_build / f"fr/centres/{ABBEY}/card.png") as card:
+        left, right = _ink_columns(card, 150, 400)
+    assert left < 120, (left, right)
+
+
+def test_chinese_names_use_a_font_with_chinese_glyphs():
+    from atlas_cards.cards import font_for
+
+    name = (SAMPLE_SITE / "centres" / ABBEY / "index.zh.md").read_text(encoding="utf-8").split("name:")[1].split()[0]
+    font = font_for(name, 60, bold=True)
+    masks = {bytes(font.getmask(char)) for char in name[:4]}
+    assert len(masks) == len(set(name[:4])), "the glyphs are all the same box: the font lacks Chinese"
+
+
+def test_cards_are_cached_by_their_inputs(tmp_path, monkeypatch):
+    import tasks
+
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    root = copy_sample_site(tmp_path / "site")
+    assert tasks.build_site(output=tmp_path / "one", root=root) == 0
+    cache = tmp_path / "cache" / "atlas-cards"
+    first = {p.name: p.stat().st_mtime_ns for p in cache.rglob("*.png")}
+    assert len(first) == 4 * (len(records("centres")) + len(records("programmes")))
+    text = root / "centres" / ABBEY / "index.en.md"
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("name: Example Abbey", "name: Sample Abbey"), encoding="utf-8"
+    )
+    assert tasks.build_site(output=tmp_path / "two", root=root) == 0
+    second = {p.name: p.stat().st_mtime_ns for p in cache.rglob("*.png")}
+    new = set(second) - set(first)
+    assert len(new) == 1, "only the English card of the renamed place is drawn again"
+    assert all(second[name] == first[name] for name in first)

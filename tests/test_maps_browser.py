@@ -1,0 +1,252 @@
+"""Maps in a real browser (Debian chromium through Playwright): tiles blocked, every other request local."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from support import ROOT
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TILE_HOST = "tile.openstreetmap.org"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (invoke browser-deps)")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(real_build):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(real_build)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    """A page whose requests outside 127.0.0.1 are aborted and recorded in page.outside."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.outside = []
+    page.errors = []
+
+    def route(route):
+        url = route.request.url
+        if url.startswith(site + "/"):
+            route.continue_()
+        else:
+            page.outside.append(url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.site = site
+    yield page
+    context.close()
+
+
+def open_map(page, path: str):
+    page.goto(page.site + path)
+    page.wait_for_selector("#atlas_map[data-ready]", timeout=10000)
+    page.wait_for_selector("#atlas_map .leaflet-atlas-outlines-pane path", timeout=10000)
+    assert not page.errors, page.errors
+
+
+def counts(page) -> tuple[int, int]:
+    return page.evaluate("""() => [
+        Number(document.querySelector('#atlas_map').dataset.markers),
+        document.querySelectorAll('[data-map-list] li[data-place]:not([hidden])').length]""")
+
+
+def external_hosts(page) -> set[str]:
+    return {url.split("/")[2] for url in page.outside}
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/fr/centres/", "/ar/centres/", "/zh/countries/fr/", "/en/countries/au/"])
+def test_network_and_country_maps_draw_without_tiles(page, path):
+    open_map(page, path)
+    markers, items = counts(page)
+    assert markers == items > 0
+    assert page.locator("#atlas_map .leaflet-marker-icon").count() > 0
+    assert external_hosts(page) <= {TILE_HOST}
+
+
+@pytest.mark.parametrize("path", ["/fr/centres/abbaye-de-noirlac/", "/ar/centres/aria-corse/"])
+def test_place_map_draws_without_tiles(page, path):
+    open_map(page, path)
+    drawn = (
+        page.locator("#atlas_map .leaflet-marker-icon").count()
+        + page.locator("#atlas_map .leaflet-overlay-pane path").count()
+    )
+    assert drawn == 1
+    assert external_hosts(page) <= {TILE_HOST}
+
+
+def test_approximate_place_is_an_area_not_a_pin(page):
+    open_map(page, "/fr/centres/aria-corse/")  # town precision
+    assert page.locator("#atlas_map .leaflet-marker-icon").count() == 0
+    assert page.locator("#atlas_map .leaflet-overlay-pane path").count() == 1
+
+
+def test_filter_drives_map_list_and_url_and_survives_reload(page):
+    open_map(page, "/fr/centres/")
+    total = counts(page)[0]
+    page.select_option("#filter-kind", "international-member")
+    page.wait_for_function("location.search.includes('kind=international-member')")
+    markers, items = counts(page)
+    assert markers == items and 0 < items < total
+    status = page.locator("[data-map-status]").inner_text()
+    assert str(items) in status and str(total) in status
+    page.select_option("#filter-country", "CN")
+    page.wait_for_function("location.search.includes('country=CN')")
+    assert counts(page)[0] == counts(page)[1] < items
+    url = page.url
+    page.reload()
+    page.wait_for_selector("#atlas_map[data-ready]")
+    assert page.url == url
+    assert page.input_value("#filter-kind") == "international-member"
+    assert page.input_value("#filter-country") == "CN"
+    assert counts(page)[0] == counts(page)[1] < items
+    page.click("[data-map-filters] button[type=reset]")
+    page.wait_for_function("!location.search")
+    assert counts(page) == [total, total]
+
+
+def _tab_until(page, selector: str, limit: int = 60) -> bool:
+    page.focus("#atlas_map")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => !!document.activeElement.matches({selector!r})"):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_tab_reaches_a_marker_and_enter_opens_its_popup(page, lang):
+    open_map(page, f"/{lang}/centres/")
+    assert _tab_until(page, ".leaflet-marker-icon:not(.atlas-cluster)")
+    page.keyboard.press("Enter")
+    popup = page.locator("#atlas_map .leaflet-popup")
+    popup.wait_for(timeout=5000)
+    link = popup.locator(".atlas-popup__title a")
+    assert link.get_attribute("href").startswith(f"/{lang}/centres/")
+    body = popup.locator(".atlas-popup__body")
+    assert body.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert body.get_attribute("lang") == lang
+    assert page.evaluate("() => document.activeElement.closest('.leaflet-popup') !== null")
+    page.keyboard.press("Escape")
+    popup.wait_for(state="detached", timeout=5000)
+    assert page.evaluate("() => document.activeElement.classList.contains('leaflet-marker-icon')")
+
+
+def test_cluster_is_announced_with_its_count_and_keeps_the_focus(page):
+    open_map(page, "/fr/centres/")
+    assert _tab_until(page, ".atlas-cluster")
+    label = page.evaluate("() => document.activeElement.textContent")
+    assert any(ch.isdigit() for ch in label) and "Groupe" in label or "Group" in label
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1200)
+    assert page.evaluate("() => document.activeElement !== document.body")
+    assert page.evaluate("() => document.querySelector('#atlas_map').contains(document.activeElement)")
+    assert page.evaluate("() => window.scrollY") > 0
+
+
+def test_skip_link_moves_past_the_map(page):
+    open_map(page, "/fr/centres/")
+    page.focus("a.map-skip")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "map-list-title"
+
+
+def test_list_works_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/fr/centres/")
+    assert page.locator("[data-map-list] li[data-place]").count() > 0
+    assert not page.locator("[data-map-list] li[data-place]").first.is_hidden()
+    assert page.locator("#atlas_map").is_hidden()
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/fr/centres/", "/ar/centres/", "/ar/centres/abbaye-de-noirlac/"])
+def test_axe_finds_no_violation_on_map_pages(page, path):
+    open_map(page, path)
+    page.wait_for_timeout(400)  # let the markers' fade-in end: axe measures contrast on what is painted
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
+
+
+def _csp(build: Path) -> str | None:
+    headers = build / "_headers"
+    if not headers.is_file():
+        return None
+    for line in headers.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("Content-Security-Policy:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+@pytest.mark.parametrize("path", ["/fr/centres/", "/ar/centres/aria-corse/"])
+def test_maps_work_under_the_sites_content_security_policy(browser, real_build, path):
+    policy = _csp(real_build)
+    if policy is None:
+        pytest.skip("the build writes no Content-Security-Policy")
+
+    class WithPolicy(_Quiet):
+        def end_headers(self):
+            self.send_header("Content-Security-Policy", policy)
+            super().end_headers()
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(WithPolicy, directory=str(real_build)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(
+        "window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.__violations.push("
+        "e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    try:
+        page.goto(base + path)
+        page.wait_for_selector("#atlas_map[data-ready]", timeout=10000)
+        page.wait_for_selector("#atlas_map .leaflet-atlas-outlines-pane path", timeout=10000)
+        assert page.evaluate("window.__violations") == []
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

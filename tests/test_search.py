@@ -1,0 +1,252 @@
+"""Full-text search (atlas_search, Pagefind extended): pages, header form, filters, and searches in a real browser.
+
+The browser searches use words taken from the sample site's descriptions; the centres expected in the results
+are computed from the record files (every centre whose description in that language has the word).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from support import LANGUAGES, SAMPLE_SITE, soup_of
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A word of a centre's description in each language (Chinese: a word inside an unsegmented sentence).
+WORDS = {"fr": "résidences", "en": "residencies", "ar": "إقامات", "zh": "驻留"}
+ABBEY = "abbaye-d-exemple"
+
+
+def body_of(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("---", 2)[2]
+
+
+def centres_described_with(word: str, lang: str) -> set[str]:
+    """URLs of the sample centres whose description in lang contains word: what a search must find."""
+    return {
+        f"/{lang}/centres/{path.parent.name}/"
+        for path in (SAMPLE_SITE / "centres").glob(f"*/index.{lang}.md")
+        if word in body_of(path)
+    }
+
+
+# -- the built pages ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_page_per_language_loads_pagefind_from_the_site_without_inline_script(sample_build, lang):
+    soup = soup_of(sample_build, f"/{lang}/search/")
+    assert soup.html["lang"] == lang
+    scripts = soup.find_all("script")
+    assert [s["src"] for s in scripts if s.get("src")] == ["/pagefind/pagefind-ui.js", "/theme/js/atlas-search.js"]
+    assert all(s.get("src") or s.get("type") == "application/ld+json" for s in scripts), "inline script"
+    box = soup.select_one("#atlas-search")
+    translations = json.loads(box["data-translations"])
+    assert set(translations) >= {"placeholder", "zero_results", "many_results", "one_result", "filters_label"}
+    assert "[SEARCH_TERM]" in translations["many_results"] and "[COUNT]" in translations["many_results"]
+    status = soup.select_one("#atlas-search-status")
+    assert status["role"] == "status" and status["aria-live"] == "polite"
+    assert (sample_build / "pagefind" / "pagefind-ui.js").is_file()
+    assert (sample_build / "theme" / "js" / "atlas-search.js").is_file()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_has_a_labelled_search_form_to_its_language(sample_build, lang):
+    for url in (f"/{lang}/", f"/{lang}/centres/{ABBEY}/", f"/{lang}/programmes/"):
+        form = soup_of(sample_build, url).select_one("form.site-search[role=search]")
+        assert form is not None, url
+        assert form["action"] == f"/{lang}/search/" and form["method"] == "get"
+        field = form.select_one("input[name=q]")
+        assert form.select_one(f"label[for={field['id']}]").get_text(strip=True)
+
+
+def test_only_record_pages_are_indexed(sample_build):
+    assert soup_of(sample_build, f"/fr/centres/{ABBEY}/").select_one("main[data-pagefind-body]")
+    assert soup_of(sample_build, "/fr/programmes/programme-fictif/").select_one("main[data-pagefind-body]")
+    for url in ("/fr/", "/fr/centres/", "/fr/search/"):
+        assert not soup_of(sample_build, url).select("[data-pagefind-body]"), url
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_place_page_carries_kind_and_country_filters_in_its_language(sample_build, lang):
+    soup = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/")
+    filters = {el["data-pagefind-filter"]: el.get_text(strip=True) for el in soup.select("[data-pagefind-filter]")}
+    assert len(filters) == 2
+    kind_link = soup.select_one(f'a[href="/{lang}/kinds/ccr/"]').get_text(strip=True)
+    country_link = soup.select_one(f'a[href="/{lang}/countries/fr/"]').get_text(strip=True)
+    assert sorted(filters.values()) == sorted([kind_link, country_link])
+
+
+def test_one_index_per_language(sample_build):
+    entry = json.loads((sample_build / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == set(LANGUAGES)
+    assert all(info["page_count"] > 0 for info in entry["languages"].values())
+
+
+def test_search_bundle_is_not_in_the_url_manifest(sample_build):
+    import tasks
+
+    assert not [url for url in tasks.published_urls(sample_build) if url.startswith("/pagefind/")]
+
+
+def test_expected_results_come_from_the_records():
+    for lang, word in WORDS.items():
+        assert f"/{lang}/centres/{ABBEY}/" in centres_described_with(word, lang), (lang, word)
+
+
+# -- in a browser, under the site's content security policy ------------------------------------------
+
+
+def _csp() -> str:
+    from atlas_publish.headers import security_headers
+
+    policy = security_headers({})["Content-Security-Policy"]
+    if "'wasm-unsafe-eval'" not in policy:
+        # Pagefind compiles WebAssembly; see test_site_csp_allows_pagefind_webassembly.
+        policy = policy.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
+    return policy
+
+
+class _CSPHandler(SimpleHTTPRequestHandler):
+    policy = ""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def search_server(sample_build):
+    handler = type("Handler", (_CSPHandler,), {"policy": _csp()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(sample_build)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing (CI is set, so the browser tests must run)")
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (invoke browser-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, search_server):
+    context = browser.new_context()
+    outside, violations = [], []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(search_server)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    page = context.new_page()
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    page.outside, page.csp_violations = outside, violations
+    yield page
+    context.close()
+
+
+_HREFS = "() => [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.getAttribute('href'))"
+
+
+def _result_urls(page, present=(), absent=()) -> set[str]:
+    """Result URLs once the results shown include every URL of present and none of absent (they load in turns)."""
+    page.wait_for_function(
+        """([present, absent]) => {
+            const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+            const found = new Set(links.map(a => a.getAttribute('href').split('#')[0]));
+            return found.size > 0 && present.every(u => found.has(u)) && absent.every(u => !found.has(u));
+        }""",
+        arg=[list(present), list(absent)],
+        timeout=15_000,
+    )
+    return {href.split("#")[0] for href in page.evaluate(_HREFS)}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_a_centre_by_a_word_of_its_description(page, search_server, lang):
+    word = WORDS[lang]
+    expected = centres_described_with(word, lang)
+    page.goto(f"{search_server}/{lang}/search/?q={quote(word)}")
+    found = _result_urls(page, present=expected)
+    assert expected <= found
+    assert all(url.startswith(f"/{lang}/") for url in found), "results from another language's index"
+    status = page.locator("#atlas-search-status")
+    status.wait_for(state="attached")
+    page.wait_for_function("document.getElementById('atlas-search-status').textContent.length > 0")
+    assert word in status.text_content()
+    assert page.outside == [] and page.csp_violations == []
+
+
+def test_header_form_by_keyboard_then_filter_by_country(page, search_server):
+    page.goto(f"{search_server}/en/centres/{ABBEY}/")
+    page.get_by_label("Search the atlas").first.focus()
+    page.keyboard.type("made")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/search/?q=made")
+    both = [f"/en/centres/{ABBEY}/", "/en/centres/chateau-de-nullepart/"]  # in France and in Belgium
+    assert set(both) <= _result_urls(page, present=both)
+    # The filter panel has the country filter, named in English, with the abbey's country.
+    page.get_by_text("Country", exact=True).first.click()
+    page.get_by_label("France").first.check()
+    filtered = _result_urls(page, present=both[:1], absent=both[1:])
+    assert both[0] in filtered and both[1] not in filtered
+    assert page.csp_violations == []
+
+
+def test_site_csp_allows_pagefind_webassembly():
+    from atlas_publish.headers import security_headers
+
+    policy = security_headers({})["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'wasm-unsafe-eval'" in script_src, "Pagefind compiles WebAssembly: the site's CSP must allow it"
+    assert not {"'unsafe-inline'", "'unsafe-eval'"} & set(script_src.split()), "and no more than that"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_search_page_with_results_has_no_wcag_violation(browser, search_server, lang):
+    axe = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        pytest.skip("axe-core is missing: run npm ci (invoke browser-deps)")
+    context = browser.new_context(bypass_csp=True)  # axe is added as an inline script
+    page = context.new_page()
+    page.goto(f"{search_server}/{lang}/search/?q={quote(WORDS[lang])}")
+    _result_urls(page)
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},"
+        " resultTypes: ['violations']})"
+    )
+    context.close()
+    assert [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in result["violations"]] == []
