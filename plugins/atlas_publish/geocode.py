@@ -70,7 +70,9 @@ def make_geocoder(
     domain: str = "nominatim.openstreetmap.org",
     scheme: str = "https",
     user_agent: str = USER_AGENT,
-    min_delay_seconds: float = 1.0,
+    # Nominatim allows one request per second at most; the margin absorbs network jitter, which can bring
+    # two requests closer together on arrival than they were when sent.
+    min_delay_seconds: float = 1.2,
     max_retries: int = 2,
     error_wait_seconds: float = 5.0,
     timeout: float = 10,
