@@ -69,3 +69,28 @@ def test_real_build_has_every_place_in_every_language(real_build):
     for lang in LANGUAGES:
         for slug in PLACES:
             assert (real_build / lang / "centres" / slug / "index.html").is_file(), f"/{lang}/centres/{slug}/"
+
+
+def test_every_page_of_the_real_site_declares_its_language_canonical_and_alternates(real_build):
+    from bs4 import BeautifulSoup
+
+    languages = {"fr", "en", "ar", "zh"}
+    faults = []
+    for page in sorted(real_build.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in text:
+            continue  # alias redirects and the root: they only point elsewhere
+        soup = BeautifulSoup(text, "html.parser")
+        relative = page.relative_to(real_build)
+        lang = relative.parts[0] if relative.parts[0] in languages else None
+        html = soup.find("html")
+        alternates = {link.get("hreflang") for link in soup.find_all("link", rel="alternate") if link.get("hreflang")}
+        if lang and html.get("lang") != lang:
+            faults.append(f"{relative}: lang={html.get('lang')!r}")
+        if html.get("dir") != ("rtl" if lang == "ar" else "ltr"):
+            faults.append(f"{relative}: dir={html.get('dir')!r}")
+        if lang and not soup.find("link", rel="canonical"):
+            faults.append(f"{relative}: no canonical link")
+        if lang and not (languages | {"x-default"}) <= alternates:
+            faults.append(f"{relative}: hreflang alternates {sorted(alternates)}")
+    assert faults == []
