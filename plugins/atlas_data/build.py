@@ -428,7 +428,8 @@ class DataBuild:
                 "feed": None,
             }
         if section == "programmes":
-            calls = [self.call_view(views, c) for c in self.calls if slug in c.programmes]
+            # A closed call has nothing to add to a calendar; the programme page lists it with its status.
+            calls = [self.call_view(views, c) for c in self.calls if slug in c.programmes and c.deadline >= self.today]
             return {
                 "kind": "programme",
                 "feed": self.ics_url(lang, "programmes", slug),
