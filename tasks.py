@@ -87,6 +87,8 @@ def ensure_card_fonts() -> None:
 
 def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, root: Path = ROOT) -> int:
     """Build the atlas under root into a temporary folder; swap it into output only when everything passed."""
+    from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, manifest_path
+
     ensure_node_modules()
     ensure_card_fonts()
     if run_check(root, stream=sys.stderr):
@@ -96,22 +98,38 @@ def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, roo
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it 0700: a web server's workers could not read the site
+    # Pages whose inputs did not change are taken from the previous output (plugins/atlas_site/render_cache.py);
+    # the keys of this build take the output's name only once the new output is in place.
+    keys = manifest_path(staging)
+    env = {**os.environ, MANIFEST_ENV: str(keys)}
+    env.pop(PREVIOUS_ENV, None)
+    if output.is_dir() and manifest_path(output).is_file():
+        env[PREVIOUS_ENV] = str(output.resolve())
     result = _run(
-        [sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file, "-o", str(staging), "-q"]
+        [sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file, "-o", str(staging), "-q"],
+        env=env,
     )
-    if result.returncode != 0:
+
+    def discard() -> None:
         shutil.rmtree(staging, ignore_errors=True)
+        keys.unlink(missing_ok=True)
+
+    if result.returncode != 0:
+        discard()
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return result.returncode
-    if _search_enabled(settings_file) and index_search(staging):
-        shutil.rmtree(staging, ignore_errors=True)
+    if _search_enabled(settings_file) and index_search(staging, previous=output if env.get(PREVIOUS_ENV) else None):
+        discard()
         print("Indexing the search failed; the previous output is untouched.", file=sys.stderr)
         return 1
     old = output.with_name(f".{output.name}.old")
     shutil.rmtree(old, ignore_errors=True)
+    manifest_path(output).unlink(missing_ok=True)  # no keys until the new output and its keys are both in place
     if output.exists():
         output.rename(old)
     staging.rename(output)
+    if keys.is_file():
+        os.replace(keys, manifest_path(output))
     shutil.rmtree(old, ignore_errors=True)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
@@ -123,11 +141,13 @@ def _search_enabled(settings_file: str) -> bool:
     return enabled(_settings(settings_file))
 
 
-def index_search(folder: Path) -> int:
-    """Run Pagefind (extended: Chinese is segmented) over a built site: one index per language, in folder/pagefind/."""
+def index_search(folder: Path, previous: Path | None = None) -> int:
+    """Run Pagefind (extended: Chinese is segmented) over a built site: one index per language, in folder/pagefind/.
+
+    previous: the previous output, whose index of a language is reused when none of its indexed pages changed."""
     from atlas_search import index_site
 
-    return index_site(Path(folder))
+    return index_site(Path(folder), previous=Path(previous) if previous else None)
 
 
 @task

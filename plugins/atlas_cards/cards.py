@@ -138,15 +138,21 @@ def card_key(fields: dict) -> str:
     return hashlib.sha256((_code_and_fonts_digest() + json.dumps(fields, sort_keys=True)).encode()).hexdigest()
 
 
+def card_path(fields: dict, cache_dir: Path) -> Path:
+    """Where the card drawn from these inputs is kept in the cache."""
+    key = card_key(fields)
+    return Path(cache_dir) / key[:2] / f"{key}.png"
+
+
 def cached_card(fields: dict, cache_dir: Path) -> Path:
     """The card's PNG in the cache, drawn only when nothing drawn from the same inputs is there."""
-    key = card_key(fields)
-    path = Path(cache_dir) / key[:2] / f"{key}.png"
+    path = card_path(fields, cache_dir)
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(suffix=".png", dir=path.parent)
         os.close(handle)
         render_card(fields).save(temporary, "PNG", optimize=False, compress_level=6)
+        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; the site's copy is often a hard link of it
         os.replace(temporary, path)
     return path
 
@@ -161,6 +167,7 @@ class CardBuild:
         options = site.settings.get("ATLAS_CARDS") or {}
         self.cache = Path(options.get("cache") or build_cache(site) / "atlas-cards")
         self.files: dict[str, Path] = {}
+        self.pending: dict[Path, dict] = {}  # cards to draw: cache path -> fields
         missing = missing_fonts()
         if missing:
             raise SystemExit(
@@ -199,7 +206,11 @@ class CardBuild:
         if fields is None:
             return
         relative = f"{views.lang}/{parts[0]}/{parts[1]}/{CARD_NAME}"
-        self.files[relative] = cached_card(fields, self.cache)
+        # Drawn (when not cached yet) in write(), on every core: cards are the bulk of a build with a cold cache.
+        path = card_path(fields, self.cache)
+        if not path.is_file():
+            self.pending.setdefault(path, fields)
+        self.files[relative] = path
         context["atlas_card"] = {
             "url": self.site.url(views.lang, *parts) + CARD_NAME,
             "width": SIZE[0],
@@ -208,9 +219,40 @@ class CardBuild:
             + (f"{views._(', ')}{fields['where']}" if fields["where"] else ""),
         }
 
+    def draw_pending(self) -> None:
+        fields = [self.pending[path] for path in sorted(self.pending)]
+        self.pending = {}
+        workers = min(os.cpu_count() or 1, 4)
+        if workers > 1 and len(fields) >= 16:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                list(pool.map(_draw, fields, [self.cache] * len(fields), chunksize=32))
+        else:
+            for item in fields:
+                cached_card(item, self.cache)
+
     def write(self, output: Path) -> list[str]:
+        self.draw_pending()
         for relative, cached in sorted(self.files.items()):
             target = Path(output) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
+            _link_or_copy(cached, target)
         return sorted(self.files)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a cached file into the site (nothing writes into it afterwards), else copy it."""
+    if os.stat(source).st_mode & 0o044 == 0o044:  # readable by the web server: the site's files must be
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(source, target)
+
+
+def _draw(fields: dict, cache_dir: Path) -> str:
+    return str(cached_card(fields, cache_dir))

@@ -149,5 +149,16 @@ class ImageBuild:
         for relative, cached in sorted(self.files.items()):
             target = Path(output) / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, target)
+            _link_or_copy(cached, target)
         return sorted(self.files)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a cached file into the site (nothing writes into it afterwards), else copy it."""
+    if os.stat(source).st_mode & 0o044 == 0o044:  # readable by the web server: the site's files must be
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass
+    shutil.copyfile(source, target)

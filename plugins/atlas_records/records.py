@@ -26,6 +26,7 @@ class Text:
     fields: dict
     body: str
     doc: Document
+    body_line: int | None = None  # line number of the body's first line in the file
 
     @property
     def has_body(self) -> bool:
@@ -66,7 +67,8 @@ def read_text_file(path: Path, lang: str, source: str) -> tuple[Text | None, lis
     fields = doc.data if isinstance(doc.data, dict) else {}
     if not isinstance(doc.data, dict):
         problems.append(Problem(source, 2, "", "the front matter must be a set of 'field: value' lines"))
-    return Text(lang, path, fields, raw[match.end() :], doc), problems
+    body_line = raw[: match.end()].count("\n") + 1
+    return Text(lang, path, fields, raw[match.end() :], doc, body_line), problems
 
 
 def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Record | None, list[Problem]]:

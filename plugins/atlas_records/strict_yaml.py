@@ -32,6 +32,20 @@ class _Loader(yaml.SafeLoader):
         return super().resolve(kind, value, implicit)
 
 
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.CSafeLoader):
+        """The same reading with libyaml's C parser (about 10x faster); errors are reported by _Loader."""
+
+        def resolve(self, kind, value, implicit):
+            if kind is yaml.ScalarNode and implicit[0]:
+                return _PLAIN
+            return super().resolve(kind, value, implicit)
+
+else:  # pragma: no cover - PyYAML without libyaml
+    _FastLoader = None
+
+
 @dataclass
 class Problem:
     """One mistake in an editor's file."""
@@ -101,7 +115,7 @@ class _Builder:
 
     def _scalar(self, node, path):
         value = node.value
-        if node.style is not None or node.tag != _PLAIN:
+        if node.style or node.tag != _PLAIN:  # libyaml gives plain scalars the style '', PyYAML None
             return value  # quoted or explicitly tagged: a string, as written
         if _YAML11_BOOLEANS.match(value):
             self._problem(
@@ -123,10 +137,19 @@ class _Builder:
         self.problems.append(Problem(self.source, self.line(node), name, message))
 
 
+def _compose(text: str):
+    if _FastLoader is not None:
+        try:
+            return yaml.compose(text, Loader=_FastLoader)
+        except yaml.YAMLError:
+            pass  # read again below, so the message is PyYAML's own wording
+    return yaml.compose(text, Loader=_Loader)
+
+
 def load(text: str, source: str, line_offset: int = 0) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document; return it with every problem found, never raise on bad input."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None

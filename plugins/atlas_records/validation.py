@@ -184,6 +184,8 @@ def _not_about_placeholders(problems: list[Problem], placeholders: list[Problem]
 
 def text_body_line(text) -> int:
     """Line number of the first line of a text file's body (after the front matter)."""
+    if getattr(text, "body_line", None) is not None:
+        return text.body_line
     raw = text.path.read_text(encoding="utf-8")
     return raw[: len(raw) - len(text.body)].count("\n") + 1
 

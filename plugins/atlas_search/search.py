@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,13 +89,176 @@ def pagefind_command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def index_site(folder: Path, quiet: bool = True) -> int:
-    """Index a built site in place (writes folder/pagefind/); return Pagefind's exit status."""
-    command = [*pagefind_command(), "--site", str(folder), "--output-subdir", BUNDLE]
-    if quiet:
-        command.append("--silent")
+def index_site(folder: Path, quiet: bool = True, previous: Path | None = None) -> int:
+    """Index a built site in place (writes folder/pagefind/); return Pagefind's exit status.
+
+    One Pagefind run per language (each page is indexed by its <html lang>, so the index of a language only
+    depends on that language's pages), at most two at a time. A language whose indexed pages are byte for byte
+    those of the previous build (previous: the output it was built into) keeps the previous build's index."""
+    folder = Path(folder)
+    languages = _languages(folder)
+    if not languages:
+        return _pagefind(folder, None, folder / BUNDLE, quiet)
+    digests = {lang: _pages_digest(folder, lang) for lang in languages}
+    old_digests, old_bundle = {}, None
+    if previous is not None and (Path(previous) / BUNDLE / ENTRY).is_file():
+        old_bundle = Path(previous) / BUNDLE
+        old_digests = _read_keys(Path(previous)).get("search", {})
+    reuse = [lang for lang in languages if old_digests.get(lang) == digests[lang] and _has_language(old_bundle, lang)]
+    fresh = [lang for lang in languages if lang not in reuse]
+    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=folder.parent))
     try:
-        return subprocess.run(command, check=False).returncode
+        running: list[tuple[str, subprocess.Popen]] = []
+        for lang in fresh:
+            while len(running) >= PARALLEL_RUNS:
+                status = _wait_first(running)
+                if status:
+                    return status
+            running.append((lang, _start(folder, lang, work / lang, quiet)))
+        while running:
+            status = _wait_first(running)
+            if status:
+                return status
+        _assemble(folder / BUNDLE, languages, {lang: work / lang for lang in fresh}, old_bundle, reuse)
     except FileNotFoundError as error:
         print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
         return 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _write_keys(folder, {"search": digests})
+    return 0
+
+
+ENTRY = "pagefind-entry.json"
+PARALLEL_RUNS = 2
+
+
+def _languages(folder: Path) -> list[str]:
+    """The languages of the site: the top folders holding a search page."""
+    return sorted(p.name for p in folder.iterdir() if (p / SEARCH_PAGE[0] / "index.html").is_file())
+
+
+def _glob(lang: str) -> str:
+    # Indexed pages are at /<lang>/<page>/ and /<lang>/<section>/<slug>/ (fact sheets, one level deeper, are not).
+    return f"{lang}/{{*,*/*}}/index.html"
+
+
+def _pages_digest(folder: Path, lang: str) -> str:
+    digest = hashlib.sha256(f"{_pagefind_version()}\0".encode())
+    base = folder / lang
+    for path in sorted([*base.glob("*/index.html"), *base.glob("*/*/index.html")]):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind")
+    except Exception:  # noqa: BLE001 - any failure only means the index is never reused
+        return str(time.time())
+
+
+def _has_language(bundle: Path | None, lang: str) -> bool:
+    if bundle is None:
+        return False
+    entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+    return lang in entry.get("languages", {})
+
+
+def _pagefind(folder: Path, glob: str | None, output: Path, quiet: bool) -> int:
+    try:
+        return _start(folder, None, output, quiet, glob).wait()
+    except FileNotFoundError as error:
+        print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
+        return 1
+
+
+def _start(folder: Path, lang: str | None, output: Path, quiet: bool, glob: str | None = None) -> subprocess.Popen:
+    command = [*pagefind_command(), "--site", str(folder), "--output-path", str(output)]
+    glob = glob or (_glob(lang) if lang else None)
+    if glob:
+        command += ["--glob", glob]
+    if quiet:
+        command.append("--silent")
+    return subprocess.Popen(command)
+
+
+def _wait_first(running: list) -> int:
+    """Wait for the oldest run; on failure stop the others and return its status."""
+    lang, process = running.pop(0)
+    status = process.wait()
+    if status:
+        for _, other in running:
+            other.kill()
+            other.wait()
+        running.clear()
+    return status
+
+
+def _language_files(bundle: Path, lang: str) -> list[Path]:
+    files = [p for sub in ("fragment", "index", "filter") for p in (bundle / sub).glob(f"{lang}_*")]
+    files += list(bundle.glob(f"pagefind.{lang}_*.pf_meta")) + list(bundle.glob(f"wasm.{lang}.pagefind"))
+    return files
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _assemble(bundle: Path, languages, runs: dict, old_bundle: Path | None, reuse: list[str]) -> None:
+    """One bundle from the per-language runs and the previous bundle's reused languages."""
+    bundle.mkdir(parents=True, exist_ok=True)
+    entries, entry = {}, None
+    for lang, run in runs.items():
+        run_entry = json.loads((run / ENTRY).read_text(encoding="utf-8"))
+        entry = entry or run_entry
+        entries.update(run_entry.get("languages", {}))
+        for path in _language_files(run, lang):
+            _link(path, bundle / path.relative_to(run))
+    if reuse:
+        old_entry = json.loads((old_bundle / ENTRY).read_text(encoding="utf-8"))
+        entry = entry or old_entry
+        for lang in reuse:
+            entries[lang] = old_entry["languages"][lang]
+            for path in _language_files(old_bundle, lang):
+                _link(path, bundle / path.relative_to(old_bundle))
+    # Files shared by every language (scripts, styles, the language-neutral WebAssembly): from any run.
+    shared_from = next(iter(runs.values()), old_bundle)
+    for path in sorted(shared_from.iterdir()):
+        if path.is_file() and path.name != ENTRY and not _is_language_file(path.name, languages):
+            _link(path, bundle / path.name)
+    entry = {**entry, "languages": {lang: entries[lang] for lang in languages if lang in entries}}
+    (bundle / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _is_language_file(name: str, languages) -> bool:
+    return any(name.startswith(f"pagefind.{lang}_") or name == f"wasm.{lang}.pagefind" for lang in languages)
+
+
+def _read_keys(output: Path) -> dict:
+    from atlas_site.render_cache import manifest_path
+
+    try:
+        return json.loads(manifest_path(output).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_keys(folder: Path, extra: dict) -> None:
+    """Add to the keys file of the build in folder (moved beside the output with it by tasks.build_site)."""
+    from atlas_site.render_cache import manifest_path
+
+    path = manifest_path(folder)
+    if not path.is_file():
+        return
+    data = _read_keys(folder)
+    data.update(extra)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -47,6 +48,11 @@ def roman(number: int) -> str:
 def english_ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+@cache
+def _language_name(code: str) -> str:
+    return Locale.parse(code).get_display_name(code) or code
 
 
 class Formatter:
@@ -106,4 +112,4 @@ class Formatter:
         return self.locale.territories.get(code, code)
 
     def language_name(self, code: str) -> str:
-        return Locale.parse(code).get_display_name(code) or code
+        return _language_name(code)

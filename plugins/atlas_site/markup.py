@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from importlib.metadata import version
+from pathlib import Path
+
 import markdown
 import nh3
 
@@ -53,17 +59,55 @@ _ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"sc
 
 
 class MarkdownRenderer:
-    """One renderer per build: Markdown with tables and definition lists, then sanitised."""
+    """One renderer per build: Markdown with tables and definition lists, then sanitised.
 
-    def __init__(self):
+    With a cache folder, bodies rendered by an earlier build are reused, keyed by a hash of the text and of what
+    decides the HTML (this file, the Markdown and nh3 versions); the cache keeps the bodies of the last build."""
+
+    def __init__(self, cache_dir: Path | None = None):
         self._md = markdown.Markdown(extensions=["tables", "def_list", "abbr", "sane_lists"], output_format="html")
         self._rendered: dict[str, str] = {}  # a body is shown on its page and on every list: rendered once
+        self._stored: dict[str, str] = {}
+        self._used: dict[str, str] = {}
+        self._file = None
+        if cache_dir is not None:
+            salt = hashlib.sha256(Path(__file__).read_bytes())
+            salt.update(f"markdown={version('markdown')};nh3={version('nh3')}".encode())
+            self._file = Path(cache_dir) / f"{salt.hexdigest()[:24]}.json"
+            try:
+                self._stored = json.loads(self._file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._stored = {}
 
     def render(self, text: str) -> str:
         if text not in self._rendered:
-            self._md.reset()
-            html = self._md.convert(text)
-            self._rendered[text] = nh3.clean(
-                html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"}, link_rel=None
-            )
+            key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() if self._file else None
+            html = self._stored.get(key) if key else None
+            if html is None:
+                self._md.reset()
+                html = nh3.clean(
+                    self._md.convert(text),
+                    tags=_TAGS,
+                    attributes=_ATTRIBUTES,
+                    url_schemes={"http", "https", "mailto"},
+                    link_rel=None,
+                )
+            if key:
+                self._used[key] = html
+            self._rendered[text] = html
         return self._rendered[text]
+
+    def save(self) -> None:
+        """Keep the bodies of this build for the next one (only when something changed)."""
+        if self._file is None or self._used == self._stored:
+            return
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            for old in self._file.parent.glob("*.json"):
+                if old != self._file:
+                    old.unlink(missing_ok=True)
+            temporary = self._file.with_name(f"{self._file.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self._used, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self._file)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from .i18n import Formatter, load_translations
 from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
+from .render_cache import RenderCache
 from .views import Views, sort_key
 
 # Hooks for other atlas plugins (maps, data...), sent with the AtlasSite as sender:
@@ -47,7 +48,7 @@ class AtlasSite:
         self.languages = config["languages"]
         self.default_language = config["default_language"]
         self.siteurl = pelican_settings.get("SITEURL", "").rstrip("/")
-        self.markdown = MarkdownRenderer()
+        self.markdown = MarkdownRenderer(build_cache_dir(theme) / "atlas-markdown")
         self.today = build_date()
         self.theme = Path(theme)
         self.env = Environment(
@@ -63,6 +64,7 @@ class AtlasSite:
         self.formatters = {
             lang: Formatter(lang, load_translations(self.theme / "translations", lang)) for lang in self.languages
         }
+        self._places: dict[bool, list] = {}
         self._events_by_place = defaultdict(list)
         for event in atlas.of_type("event"):
             for slug in event.get("places") or []:
@@ -83,7 +85,11 @@ class AtlasSite:
 
     # -- queries ---------------------------------------------------------------------------------
     def places(self, current: bool = True):
-        return [r for r in self.atlas.of_type("centre") if (r["kind"] != "former-member") == current]
+        if current not in self._places:
+            self._places[current] = [
+                r for r in self.atlas.of_type("centre") if (r["kind"] != "former-member") == current
+            ]
+        return list(self._places[current])
 
     def events_at(self, slug: str):
         return sorted(self._events_by_place.get(slug, []), key=self.event_sort_date)
@@ -265,6 +271,8 @@ class AtlasSite:
     def render_all(self, output: Path) -> list[str]:
         """Write every page in every language, the alias redirects and the root; return the paths."""
         written, views_by_lang = [], {}
+        self.render_cache = RenderCache(self)
+        self._made_dirs: set[Path] = set()
         specs = self.page_specs()
         for lang in self.languages:
             views = views_by_lang[lang] = self.activate(lang)
@@ -277,6 +285,8 @@ class AtlasSite:
             written += self.write_aliases(output, views)
         written.append(self.write_root(output))
         site_written.send(self, output=output, views_by_lang=views_by_lang)
+        self.render_cache.save()
+        self.markdown.save()
         return written
 
     def activate(self, lang: str) -> Views:
@@ -318,10 +328,18 @@ class AtlasSite:
         return url
 
     def write(self, output: Path, parts: tuple[str, ...], template: str, context: dict) -> str:
-        html = self.env.get_template(template).render(context)
         relative = Path(*parts) / "index.html"
         target = output / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = target.parent
+        made = getattr(self, "_made_dirs", None)
+        if made is None or folder not in made:
+            folder.mkdir(parents=True, exist_ok=True)
+            if made is not None:
+                made.add(folder)
+        cache = getattr(self, "render_cache", None)
+        if cache is not None and cache.reuse(relative.as_posix(), cache.key(template, context), target):
+            return str(relative)
+        html = self.env.get_template(template).render(context)
         target.write_text(html, encoding="utf-8")
         return str(relative)
 
@@ -364,6 +382,11 @@ class AtlasSite:
         html = self.env.get_template("root.html").render(context)
         (output / "index.html").write_text(html, encoding="utf-8")
         return "index.html"
+
+
+def build_cache_dir(theme) -> Path:
+    """Folder of the build caches: $ATLAS_CACHE, else .cache/ beside the theme (the project's folder)."""
+    return Path(os.environ.get("ATLAS_CACHE") or Path(theme).resolve().parent / ".cache")
 
 
 def build_date() -> dt.date:

@@ -23,6 +23,7 @@ class Views:
         self.lang = lang
         self.fmt = fmt
         self._ = fmt.gettext
+        self._places: dict[str, dict] = {}  # a place is shown on its page and on many lists: built once
 
     # -- texts -----------------------------------------------------------------------------------
     def text_fields(self, record) -> tuple[dict, str]:
@@ -59,6 +60,13 @@ class Views:
 
     # -- places ----------------------------------------------------------------------------------
     def place(self, record) -> dict:
+        """The place's view (a new dict each call, built once per language and build)."""
+        view = self._places.get(record.slug)
+        if view is None:
+            view = self._places[record.slug] = self._place(record)
+        return dict(view)
+
+    def _place(self, record) -> dict:
         view = self.common(record, "centres")
         kind = record["kind"]
         view.update(
