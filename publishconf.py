@@ -17,3 +17,7 @@ RELATIVE_URLS = False
 # empty Pelican feed would carry the build time, which breaks reproducible builds.
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = None
+
+# The repository the "suggest a correction" links open; CI passes its own (GitHub Actions: server URL and
+# repository name), so no host is guessed here.
+REPO_URL = os.environ.get("ATLAS_REPO_URL") or REPO_URL  # noqa: F405

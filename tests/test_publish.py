@@ -164,9 +164,13 @@ def test_publishconf_needs_an_absolute_siteurl_and_uses_it(tmp_path, monkeypatch
     assert tasks.build_site("publishconf.py", tmp_path / "nowhere", root) != 0
     assert not (tmp_path / "nowhere").exists()
     monkeypatch.setenv("ATLAS_SITEURL", "https://example.org/atlas/")
+    monkeypatch.setenv("ATLAS_REPO_URL", "https://git.example.org/accr/atlas")
     assert tasks.build_site("publishconf.py", tmp_path / "public", root) == 0
     soup = BeautifulSoup((tmp_path / "public" / "en" / "index.html").read_text(), "html.parser")
     assert soup.find("link", rel="canonical")["href"] == "https://example.org/atlas/en/"
+    place = (tmp_path / "public" / "en" / "centres" / "abbaye-d-exemple" / "index.html").read_text()
+    link = BeautifulSoup(place, "html.parser").find("a", class_="suggest-correction")
+    assert link["href"] == "https://git.example.org/accr/atlas/tree/main/centres/abbaye-d-exemple"
 
 
 # -- reproducible builds --------------------------------------------------------------------------------
