@@ -366,12 +366,18 @@ def url_manifest(c):
 
 @task
 def hosting(c):
-    """Rewrite hosting/nginx/security-headers.conf from the headers the build writes into _headers."""
-    from atlas_publish.headers import nginx_headers, security_headers
+    """Rewrite hosting/nginx/security-headers.conf and embed-headers.conf from the headers the build writes
+    into _headers."""
+    from atlas_publish.headers import embed_headers, nginx_headers, security_headers
 
-    target = ROOT / "hosting" / "nginx" / "security-headers.conf"
-    target.write_text(nginx_headers(security_headers(_settings("pelicanconf.py"))), encoding="utf-8")
-    print(f"wrote {target.relative_to(ROOT)}")
+    settings = _settings("pelicanconf.py")
+    for name, text in (
+        ("security-headers.conf", nginx_headers(security_headers(settings))),
+        ("embed-headers.conf", nginx_headers(embed_headers(settings), embed=True)),
+    ):
+        target = ROOT / "hosting" / "nginx" / name
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target.relative_to(ROOT)}")
 
 
 class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):

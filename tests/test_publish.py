@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from atlas_publish.headers import nginx_headers, security_headers
+from atlas_publish.headers import embed_headers, headers_file, nginx_headers, security_headers
 from bs4 import BeautifulSoup
 
 import tasks
@@ -30,7 +30,6 @@ SAMPLE_SITE = ROOT / "tests" / "sample-site"
 LANGUAGES = ["fr", "en", "ar", "zh"]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 NGINX = Path("/usr/sbin/nginx")
-UNSTABLE_UPSTREAM = ("pagefind/filter/", "pagefind/pagefind.", "pagefind/pagefind-entry.json")
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -97,6 +96,10 @@ def test_headers_file_and_nginx_snippet_agree(real_build):
     snippet = ROOT / "hosting" / "nginx" / "security-headers.conf"
     assert snippet.read_text(encoding="utf-8") == nginx_headers(security_headers(settings)), (
         "hosting/nginx/security-headers.conf is out of date: run `invoke hosting`"
+    )
+    embed = ROOT / "hosting" / "nginx" / "embed-headers.conf"
+    assert embed.read_text(encoding="utf-8") == nginx_headers(embed_headers(settings), embed=True), (
+        "hosting/nginx/embed-headers.conf is out of date: run `invoke hosting`"
     )
     for name, value in security_headers(settings).items():
         assert f"  {name}: {value}\n" in headers
@@ -171,6 +174,9 @@ def test_publishconf_needs_an_absolute_siteurl_and_uses_it(tmp_path, monkeypatch
     place = (tmp_path / "public" / "en" / "centres" / "abbaye-d-exemple" / "index.html").read_text()
     link = BeautifulSoup(place, "html.parser").find("a", class_="suggest-correction")
     assert link["href"] == "https://git.example.org/accr/atlas/tree/main/centres/abbaye-d-exemple"
+    # The code to embed the place's map (atlas_maps) gives the public address of its embed page.
+    code = BeautifulSoup(place, "html.parser").select_one("details.map-embed pre code").get_text()
+    assert 'src="https://example.org/atlas/en/embed/centres/abbaye-d-exemple/"' in code
 
 
 # -- reproducible builds --------------------------------------------------------------------------------
@@ -181,11 +187,8 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path, monkeypatch)
     monkeypatch.setenv("PYTHONHASHSEED", "2")  # set and dict orders must not leak into the output
     assert tasks.build_site(output=tmp_path / "two") == 0
     one, two = digest(tmp_path / "one"), digest(tmp_path / "two")
-    # Known upstream limitation: Pagefind (>= 1.3) writes stable fragments and word indexes, but its filter
-    # and metadata files still change between runs (github.com/Pagefind/pagefind/issues/638).
-    for digests in (one, two):
-        for name in [n for n in digests if n.startswith(UNSTABLE_UPSTREAM)]:
-            del digests[name]
+    # Every file, the search index included: atlas_search uses no Pagefind filters (their files change between
+    # runs) and writes Pagefind's entry file with sorted keys.
     assert sorted(one) == sorted(two), f"the two builds wrote different files: {sorted(set(one) ^ set(two))[:20]}"
     differing = [name for name in one if one[name] != two[name]]
     assert not differing, f"files differ between two builds: {differing[:20]}"
@@ -330,6 +333,36 @@ def test_nginx_sends_the_security_headers(nginx):
         status, headers, _ = fetch(nginx["real"] + path)
         for name, value in expected.items():
             assert headers.get(name) == value, f"{path} ({status}): {name} is {headers.get(name)!r}"
+
+
+def test_only_the_embed_pages_may_be_framed_by_other_sites(nginx, real_build):
+    """The embeddable maps (atlas_maps: /<lang>/embed/...) may be shown in any site's iframe; no other page."""
+    settings = tasks._settings("pelicanconf.py")
+    framed = embed_headers(settings)
+    assert "frame-ancestors *" in framed["Content-Security-Policy"] and "X-Frame-Options" not in framed
+    for lang in LANGUAGES:
+        for path in (
+            f"/{lang}/embed/network/",
+            f"/{lang}/embed/countries/fr/",
+            f"/{lang}/embed/centres/abbaye-de-noirlac/",
+        ):
+            status, headers, _ = fetch(nginx["real"] + path)
+            assert status == 200, path
+            assert headers.get("X-Frame-Options") is None, path
+            assert headers.get_all("Content-Security-Policy") == [framed["Content-Security-Policy"]], path
+            assert headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy"), path
+    status, _, body = fetch(f"{nginx['real']}/en/embed/centres/no-such-place/")
+    assert status == 404 and body == (real_build / "en" / "404.html").read_text(encoding="utf-8")
+    for path in ("/fr/", "/fr/centres/abbaye-de-noirlac/", "/en/countries/fr/"):
+        status, headers, _ = fetch(nginx["real"] + path)
+        assert headers.get("X-Frame-Options") == "DENY", path
+        assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy"), path
+    # _headers (Netlify, Cloudflare Pages): the embed rule drops what it replaces, then allows any frame.
+    text = (real_build / "_headers").read_text(encoding="utf-8")
+    assert text == headers_file(security_headers(settings), framed)
+    rule = text.split("\n/*/embed/*\n", 1)[1]
+    assert "  ! X-Frame-Options\n" in rule and "  ! Content-Security-Policy\n" in rule
+    assert f"  Content-Security-Policy: {framed['Content-Security-Policy']}\n" in rule
 
 
 def test_nginx_answers_an_unknown_url_with_the_404_page_of_its_language(nginx, real_build):

@@ -1,8 +1,11 @@
 """Atlas maps: Leaflet maps made with folium at build time, with their data as per-language GeoJSON.
 
 Hooks into atlas_site (register this plugin after it): page_context adds `atlas_map` to the context of
-the home page, the places index, the country pages and the place pages; site_written writes the
-GeoJSON, the map definitions and the Leaflet files copied from node_modules.
+the home page, the places index, the country pages and the place pages (and `atlas_embed`, the iframe
+snippet, to the country and place pages that have a map); page_specs_hook adds the embed pages
+(/<lang>/embed/network/, /<lang>/embed/countries/<cc>/, /<lang>/embed/centres/<slug>/: a map alone, for
+other sites' iframes); site_written writes the GeoJSON, the map definitions and the Leaflet files copied
+from node_modules.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import sys
 import weakref
 
-from atlas_site.site import page_context, site_written
+from atlas_site.site import page_context, page_specs_hook, site_written
 from pelican import signals
 
 from .compact import compact_files
@@ -47,6 +50,12 @@ def on_page_context(site, views, parts, context) -> None:
         build.page_context(views, parts, context)
 
 
+def on_page_specs(site, specs) -> None:
+    build = _build_of(site)
+    if build is not None:
+        build.add_specs(specs)
+
+
 def on_site_written(site, output, views_by_lang) -> None:
     build = _build_of(site)
     if build is not None:
@@ -63,4 +72,5 @@ def register():
     signals.initialized.connect(check_settings)
     signals.finalized.connect(compact_static)
     page_context.connect(on_page_context)
+    page_specs_hook.connect(on_page_specs)
     site_written.connect(on_site_written)

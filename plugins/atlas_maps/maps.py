@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
 
 from atlas_site.labels import DISCIPLINES, KINDS, PRECISIONS
+from atlas_site.site import PageSpec
 from atlas_site.views import sort_key
 from babel import Locale
 
@@ -16,6 +18,10 @@ from .topojson import outlines_geojson
 
 FILTERS = ("country", "kind", "discipline", "programme")
 OUTLINE_FILES = {"detail": "data/outlines.geojson", "world": "data/outlines.world.geojson"}
+# Embeddable maps (small pages meant for an iframe): /<lang>/embed/network/, /<lang>/embed/countries/<cc>/,
+# /<lang>/embed/centres/<slug>/. Hosting lets other sites frame only these (plugins/atlas_publish/headers.py).
+EMBED = "embed"
+EMBED_SIZE = (600, 400)  # width and height of the iframe in the snippet, in CSS pixels
 
 
 def dumps(data) -> str:
@@ -69,10 +75,13 @@ class MapBuild:
             records = [r for r in site.places() if r["country"] == code]
             if records:
                 context["atlas_map"] = self.network(views, f"country-{code.lower()}", records, context.get("places"))
+            if code in self.embed_countries():
+                context["atlas_embed"] = self.snippet(views, ("countries", parts[1]), context["country_name"])
         elif len(parts) == 2 and parts[0] == "centres":
             record = site.atlas.records["centre"].get(parts[1])
             if record is not None and record["kind"] != "former-member" and record.get("coordinates"):
                 context["atlas_map"] = self.place(views, record, context["place"])
+                context["atlas_embed"] = self.snippet(views, ("centres", record.slug), context["place"]["name"])
 
     def network(self, views, name: str, records, cards=None) -> dict:
         lang, _ = views.lang, views._
@@ -193,6 +202,101 @@ class MapBuild:
             "kind": record["kind"],
             "strings": {"zoomIn": views._("Zoom in"), "zoomOut": views._("Zoom out")},
         }
+
+    # -- embeddable maps -------------------------------------------------------------------------
+    def embed_places(self) -> list:
+        """The places that have an embeddable map: current places with a position (as their pages' maps)."""
+        return [r for r in self.site.places() if r.get("coordinates")]
+
+    def embed_countries(self) -> list[str]:
+        return sorted({r["country"] for r in self.embed_places()})
+
+    def add_specs(self, specs: list) -> None:
+        """The embed pages, through atlas_site's page_specs_hook: written in every language like any page."""
+        specs.append(PageSpec((EMBED, "network"), "embed.html", self.embed_network))
+        for code in self.embed_countries():
+            specs.append(
+                PageSpec((EMBED, "countries", code.lower()), "embed.html", lambda v, c=code: self.embed_country(v, c))
+            )
+        for record in self.embed_places():
+            specs.append(
+                PageSpec((EMBED, "centres", record.slug), "embed.html", lambda v, r=record: self.embed_place(v, r))
+            )
+
+    def embed_title(self, views, kind: str, name: str = "") -> str:
+        _ = views._
+        if kind == "network":
+            return _("Map of the network")
+        if kind == "countries":
+            return _("Map of the places in %(country)s") % {"country": name}
+        return _("Map of %(name)s") % {"name": name}
+
+    def _embed(self, views, parts: tuple, full: tuple, title: str, atlas_map: dict, **extra) -> dict:
+        """What every embed page needs: its map, title, and the full page it stands for (canonical, link)."""
+        site = self.site
+        return {
+            "atlas_map": atlas_map,
+            # The full page is the one to index and share (the embed page is noindex); its language versions
+            # are the alternates.
+            "canonical": site.absolute(site.url(views.lang, *full)),
+            "alternates": [{"lang": code, "url": site.absolute(site.url(code, *full))} for code in site.languages],
+            "x_default": site.absolute(site.url(site.default_language, *full)),
+            "embed": {
+                "kind": parts[0],
+                "title": title,
+                "full_url": site.url(views.lang, *full),
+                "list_url": None,
+                "text_lang": None,
+                **extra,
+            },
+        }
+
+    def embed_network(self, views) -> dict:
+        records = self.embed_places()
+        atlas_map = self.network(views, "network", records, cards=[])
+        return self._embed(
+            views,
+            ("network",),
+            (),
+            self.embed_title(views, "network"),
+            atlas_map,
+            list_url=self.site.url(views.lang, "centres"),
+        )
+
+    def embed_country(self, views, code: str) -> dict:
+        records = [r for r in self.embed_places() if r["country"] == code]
+        atlas_map = self.network(views, f"country-{code.lower()}", records, cards=[])
+        name = views.fmt.country(code)
+        return self._embed(
+            views,
+            ("countries", code.lower()),
+            ("countries", code.lower()),
+            self.embed_title(views, "countries", name),
+            atlas_map,
+        )
+
+    def embed_place(self, views, record) -> dict:
+        view = views.place(record)
+        return self._embed(
+            views,
+            ("centres", record.slug),
+            ("centres", record.slug),
+            self.embed_title(views, "centres", view["name"]),
+            self.place(views, record, view),
+            text_lang=view["text_lang"] if view["text_lang"] != views.lang else None,
+            name=view["name"],
+        )
+
+    def snippet(self, views, parts: tuple, name: str) -> dict:
+        """The iframe code shown on a place or country page, to copy into another site."""
+        url = self.site.url(views.lang, EMBED, *parts)
+        title = self.embed_title(views, parts[0], name) + " · " + views._("Atlas of the Centres culturels de rencontre")
+        width, height = EMBED_SIZE
+        code = (
+            f'<iframe src="{html.escape(url, quote=True)}" title="{html.escape(title, quote=True)}"'
+            f' width="{width}" height="{height}" loading="lazy"></iframe>'
+        )
+        return {"url": url, "title": title, "code": code}
 
     # -- files -----------------------------------------------------------------------------------
     def places_geojson(self, views) -> dict:

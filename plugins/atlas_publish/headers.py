@@ -39,8 +39,13 @@ def tile_sources(settings: dict) -> list[str]:
     return sources
 
 
-def content_security_policy(settings: dict) -> str:
-    """No inline script anywhere: scripts and styles come from the site itself; images also from the tile host."""
+# The embeddable maps (atlas_maps: /<lang>/embed/...), the only pages other sites may show in a frame.
+EMBED_PATTERN = "/*/embed/*"
+
+
+def content_security_policy(settings: dict, frame_ancestors: str = "'none'") -> str:
+    """No inline script anywhere: scripts and styles come from the site itself; images also from the tile host.
+    No site may frame the pages (frame_ancestors), except the embeddable maps (embed_headers)."""
     directives = [
         ("default-src", ["'self'"]),
         # 'wasm-unsafe-eval' lets the search (Pagefind) compile its WebAssembly; it allows no inline script.
@@ -52,7 +57,7 @@ def content_security_policy(settings: dict) -> str:
         ("object-src", ["'none'"]),
         ("base-uri", ["'self'"]),
         ("form-action", ["'self'"]),
-        ("frame-ancestors", ["'none'"]),
+        ("frame-ancestors", [frame_ancestors]),
     ]
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)
 
@@ -67,19 +72,39 @@ def security_headers(settings: dict) -> dict[str, str]:
     }
 
 
-def headers_file(headers: dict[str, str]) -> str:
-    """The `_headers` file read by Netlify, Cloudflare Pages and similar hosts."""
+def embed_headers(settings: dict) -> dict[str, str]:
+    """The headers of the embeddable maps: the same, except that any site may frame them (no X-Frame-Options)."""
+    headers = security_headers(settings)
+    headers["Content-Security-Policy"] = content_security_policy(settings, frame_ancestors="*")
+    del headers["X-Frame-Options"]
+    return headers
+
+
+def headers_file(headers: dict[str, str], embed: dict[str, str] | None = None) -> str:
+    """The `_headers` file read by Netlify, Cloudflare Pages and similar hosts.
+
+    With embed (the embeddable maps' headers): a second rule for EMBED_PATTERN. A path matching both rules gets
+    the headers of both, so the embed rule first detaches (`! Name`, Cloudflare Pages) the headers it replaces
+    or drops, then sets its own."""
     lines = ["# Security headers of every page (written by plugins/atlas_publish; nginx: hosting/nginx/).", "/*"]
     lines += [f"  {name}: {value}" for name, value in headers.items()]
+    if embed is not None:
+        lines += ["", "# The embeddable maps (/<lang>/embed/...): any site may show them in a frame.", EMBED_PATTERN]
+        lines += [f"  ! {name}" for name, value in headers.items() if embed.get(name) != value]
+        lines += [f"  {name}: {value}" for name, value in embed.items() if headers.get(name) != value]
     return "\n".join(lines) + "\n"
 
 
-def nginx_headers(headers: dict[str, str]) -> str:
-    """The nginx snippet hosting/nginx/security-headers.conf (`invoke hosting` rewrites it)."""
+def nginx_headers(headers: dict[str, str], embed: bool = False) -> str:
+    """The nginx snippets hosting/nginx/security-headers.conf and, with embed, embed-headers.conf (the headers
+    of the embeddable maps); `invoke hosting` rewrites both."""
     lines = [
         "# Security headers of the atlas: written by `invoke hosting` from plugins/atlas_publish/headers.py,",
         "# the same definition as the _headers file of the build. Do not edit by hand.",
-        "# Included at server level; a location with its own add_header must include this file again.",
     ]
+    if embed:
+        lines.append("# The embeddable maps' own headers (any site may frame them): included by their location.")
+    else:
+        lines.append("# Included at server level; a location with its own add_header must include this file again.")
     lines += [f'add_header {name} "{value}" always;' for name, value in headers.items()]
     return "\n".join(lines) + "\n"

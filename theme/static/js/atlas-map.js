@@ -6,6 +6,8 @@
  *   clusters, drawn only for the places of the page's HTML list; the filters (country, kind, discipline,
  *   programme) show and hide list items and markers together and live in the query string;
  * - "place" (place pages): one marker, or the area of an approximate position, from data attributes.
+ * Embedded maps (/<lang>/embed/...) are the same two kinds; a network map without a list shows every place
+ * of its data (within data-scope-country).
  * Natural Earth outlines (/data/outlines.geojson) are drawn under the tiles, so the map reads without them.
  * Everything on the map is also in the HTML, which works without this script.
  */
@@ -162,6 +164,7 @@
     var total = 0;
     var state = readState();
 
+    root.hidden = false; // hidden without the script on embedded maps (the full pages hide the panel)
     if (panel) { panel.hidden = false; }
     if (form) {
       form.hidden = false;
@@ -424,7 +427,7 @@
       var count = 0;
       entries.forEach(function (entry) {
         var visible = matches(entry);
-        if (entry.item.hidden === visible) { entry.item.hidden = !visible; } // touch only what changes
+        if (entry.item && entry.item.hidden === visible) { entry.item.hidden = !visible; } // only what changes
         if (visible) {
           count += 1;
           if (entry.marker) { wanted.push(entry); }
@@ -498,6 +501,11 @@
     whenListed(function () {
       readList();
       data.then(function () {
+        if (!list) { // an embedded map (/<lang>/embed/...) has no list: every place of the data is shown
+          entries = Object.keys(bySlug).map(function (slug) { return bySlug[slug]; })
+            .filter(function (entry) { return entry.marker; });
+          total = entries.length;
+        }
         var first = !shown.length;
         apply(true);
         root.setAttribute("data-ready", "true");
