@@ -2,7 +2,7 @@
 
 - a search page per language (/<lang>/search/) and a search form in every page's header;
 - `atlas_search` in every page's context: which pages Pagefind indexes (data-pagefind-body), and on
-  place pages the kind and country filters;
+  place pages their kind and country as Pagefind metadata (the search page filters the results on them);
 - `index_site(folder)` runs Pagefind over a finished build (tasks.build_site calls it on the staging
   folder, before the swap): one index per language, from each page's <html lang>.
 """

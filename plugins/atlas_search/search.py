@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas_site.site import PageSpec
+from atlas_site.views import sort_key
 
 SEARCH_PAGE = ("search",)
 BUNDLE = "pagefind"  # folder of the index and of Pagefind's UI files, at the site's root
@@ -61,7 +62,27 @@ class SearchBuild:
         specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context))
 
     def search_context(self, views) -> dict:
-        return {"search_translations": ui_translations(views._)}
+        return {"search_translations": ui_translations(views._), "search_facets": self.facets(views)}
+
+    def facets(self, views) -> dict:
+        """The search page's filters, in its language: every kind and country of the indexed places.
+
+        Place pages carry their kind and country as Pagefind metadata (stable keys: see page_context), and
+        atlas-search.js filters the results on them with these lists. Not Pagefind's own filters: it writes
+        their index in an order that changes from one run to the next, and builds must be reproducible."""
+        kinds, countries = {}, {}
+        for record in self.site.atlas.of_type("centre"):
+            place = views.place(record)
+            kinds[place["kind"]] = place["kind_label"]
+            countries[place["country"]] = place["country_name"]
+
+        def options(labels: dict) -> list[dict]:
+            return [{"key": k, "label": v} for k, v in sorted(labels.items(), key=lambda kv: (sort_key(kv[1]), kv[0]))]
+
+        return {
+            "kind": {"label": views._("Kind"), "all": views._("All kinds"), "options": options(kinds)},
+            "country": {"label": views._("Country"), "all": views._("All countries"), "options": options(countries)},
+        }
 
     def indexed(self, parts: tuple[str, ...]) -> bool:
         return (len(parts) == 2 and parts[0] in INDEXED_SECTIONS) or (len(parts) == 1 and parts[0] in self.pages)
@@ -71,9 +92,8 @@ class SearchBuild:
         filters = {}
         if len(parts) == 2 and parts[0] == "centres" and "place" in context:
             place = context["place"]
-            # Filter names are shown as the headings of Pagefind's filter panel: in the page's language.
-            filters = {"kind": views._("Kind"), "country": views._("Country")}
-            filters["values"] = {"kind": place["kind_label"], "country": place["country_name"]}
+            # Pagefind metadata (not Pagefind filters): keys, the same in every language; labels in search_facets.
+            filters = {"kind": place["kind"], "country": place["country"]}
         context["atlas_search"] = {
             "url": site.url(views.lang, *SEARCH_PAGE),
             "bundle": f"{site.siteurl}/{BUNDLE}/",
@@ -234,7 +254,9 @@ def _assemble(bundle: Path, languages, runs: dict, old_bundle: Path | None, reus
         if path.is_file() and path.name != ENTRY and not _is_language_file(path.name, languages):
             _link(path, bundle / path.name)
     entry = {**entry, "languages": {lang: entries[lang] for lang in languages if lang in entries}}
-    (bundle / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # Sorted keys: Pagefind writes the languages of its entry file in an order that changes between runs.
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    (bundle / ENTRY).write_text(text, encoding="utf-8")
 
 
 def _is_language_file(name: str, languages) -> bool:

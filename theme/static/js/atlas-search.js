@@ -1,54 +1,308 @@
-/* Search page of the atlas: starts Pagefind's Default UI (served by the site, from the pagefind[extended]
-   package) with the interface strings of the page's language, runs the ?q= search of the header's form,
-   and announces the number of results to screen readers. An external file: the CSP forbids inline scripts. */
+/* Search page of the atlas, on Pagefind's JavaScript API (the index of the page's language, served by the site):
+   a labelled search box, the kind and country filters (built from the search page's data-facets, in its
+   language), the results a page at a time, and the number of results announced to screen readers.
+
+   The filters use each place page's Pagefind metadata (kind, country: stable keys), not Pagefind's filter
+   index, whose files change from one run to the next (builds must be byte-identical). So with a filter on,
+   the results' data are loaded in batches, in the order of relevance, and the first matches are shown as
+   soon as they are found; the count is given once every result has been checked.
+   The header's form opens this page with ?q=; the address follows the search (q, kind, country) so it can be
+   shared and the back button returns to it. An external file: the CSP forbids inline scripts. */
 (function () {
   "use strict";
 
+  var PAGE_SIZE = 10;
+  var BATCH = 10; // results whose data are loaded at once when a filter is on
+  var DELAY = 250; // ms of typing before searching
+  var FACETS = ["kind", "country"];
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function fill(template, term, count) {
+    return String(template || "").split("[SEARCH_TERM]").join(term).split("[COUNT]").join(String(count));
+  }
+
   function start() {
     var box = document.getElementById("atlas-search");
-    if (!box || typeof PagefindUI === "undefined") {
+    if (!box) {
       return;
     }
-    var ui = new PagefindUI({
-      element: "#atlas-search",
-      bundlePath: box.getAttribute("data-bundle"),
-      baseUrl: box.getAttribute("data-base-url") || "/",
-      translations: JSON.parse(box.getAttribute("data-translations") || "{}"),
-      showSubResults: true,
-      pageSize: 10,
-      showImages: false,
-      resetStyles: false
-    });
+    var t = JSON.parse(box.getAttribute("data-translations") || "{}");
+    var facets = JSON.parse(box.getAttribute("data-facets") || "{}");
+    var bundle = box.getAttribute("data-bundle") || "/pagefind/";
+    var baseUrl = box.getAttribute("data-base-url") || "/";
     var status = document.getElementById("atlas-search-status");
-    var announced = "";
-    new MutationObserver(function () {
-      var message = box.querySelector(".pagefind-ui__message");
-      var text = message ? message.textContent.trim() : "";
-      if (status && text !== announced) {
-        announced = text;
-        status.textContent = text;
-      }
-    }).observe(box, { childList: true, subtree: true, characterData: true });
+    var params = new URLSearchParams(window.location.search);
 
-    var input;
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (query) {
-      ui.triggerSearch(query);
-    }
-    // Keep the address in step with the search, so it can be shared and the back button returns to it.
-    box.addEventListener("input", function (event) {
-      input = event.target;
-      if (!input || input.type !== "text" && input.type !== "search") {
+    // -- the form: search box and filters ------------------------------------------------------------
+    var form = element("form", { class: "atlas-search__form", role: "search" });
+    var field = element("div", { class: "atlas-search__field" });
+    field.appendChild(element("label", { for: "atlas-search-input" }, t.search_label));
+    var input = element("input", {
+      id: "atlas-search-input",
+      type: "search",
+      name: "q",
+      autocomplete: "off",
+      enterkeyhint: "search",
+      placeholder: t.placeholder || ""
+    });
+    field.appendChild(input);
+    form.appendChild(field);
+
+    var selects = {};
+    var filters = element("fieldset", { class: "atlas-search__filters" });
+    filters.appendChild(element("legend", {}, t.filters_label));
+    FACETS.forEach(function (name) {
+      var facet = facets[name];
+      if (!facet || !facet.options || !facet.options.length) {
         return;
       }
-      var url = new URL(window.location.href);
-      if (input.value) {
-        url.searchParams.set("q", input.value);
-      } else {
-        url.searchParams.delete("q");
+      var wrapper = element("div", { class: "atlas-search__filter" });
+      var id = "atlas-search-" + name;
+      wrapper.appendChild(element("label", { for: id }, facet.label));
+      var select = element("select", { id: id, name: name });
+      select.appendChild(element("option", { value: "" }, facet.all));
+      facet.options.forEach(function (option) {
+        select.appendChild(element("option", { value: option.key }, option.label));
+      });
+      select.value = params.get(name) || "";
+      if (select.selectedIndex < 0) {
+        select.value = "";
       }
-      window.history.replaceState(null, "", url);
+      wrapper.appendChild(select);
+      filters.appendChild(wrapper);
+      selects[name] = select;
     });
+    if (Object.keys(selects).length) {
+      form.appendChild(filters);
+    }
+
+    var message = element("p", { class: "atlas-search__message" });
+    var list = element("ol", { class: "atlas-search__results", "aria-label": t.results_label || "" });
+    var more = element("button", { type: "button", class: "atlas-search__more" }, t.load_more);
+    more.hidden = true;
+    box.appendChild(form);
+    box.appendChild(message);
+    box.appendChild(list);
+    box.appendChild(more);
+
+    function say(text) {
+      message.textContent = text;
+      if (status && status.textContent !== text) {
+        status.textContent = text;
+      }
+    }
+
+    // -- Pagefind ------------------------------------------------------------------------------------
+    var loading = null;
+    function pagefind() {
+      if (!loading) {
+        loading = import(new URL(bundle + "pagefind.js", document.baseURI).href).then(function (module) {
+          return Promise.resolve(module.options({ baseUrl: baseUrl })).then(function () {
+            return Promise.resolve(module.init()).then(function () {
+              return module;
+            });
+          });
+        });
+      }
+      return loading;
+    }
+
+    var data = {}; // result id -> promise of its data (loaded once)
+    function dataOf(result) {
+      if (!data[result.id]) {
+        data[result.id] = result.data();
+      }
+      return data[result.id];
+    }
+
+    function wanted() {
+      var chosen = {};
+      Object.keys(selects).forEach(function (name) {
+        if (selects[name].value) {
+          chosen[name] = selects[name].value;
+        }
+      });
+      return chosen;
+    }
+
+    function matches(resultData, chosen) {
+      var meta = resultData.meta || {};
+      return Object.keys(chosen).every(function (name) {
+        return meta[name] === chosen[name];
+      });
+    }
+
+    // -- one search: its results, those that pass the filters, and those shown --------------------------
+    var current = null;
+
+    function item(resultData) {
+      var li = element("li", { class: "atlas-search__result" });
+      var title = element("p", { class: "atlas-search__result-title" });
+      title.appendChild(
+        element("a", { class: "atlas-search__result-link", href: resultData.url }, (resultData.meta || {}).title || resultData.url)
+      );
+      li.appendChild(title);
+      var excerpt = element("p", { class: "atlas-search__result-excerpt" });
+      excerpt.innerHTML = resultData.excerpt || ""; // Pagefind's excerpt: the page's escaped text with <mark>s
+      li.appendChild(excerpt);
+      var subs = (resultData.sub_results || []).filter(function (sub) {
+        return sub.url !== resultData.url;
+      });
+      if (subs.length) {
+        var nested = element("ul", { class: "atlas-search__subresults" });
+        subs.slice(0, 3).forEach(function (sub) {
+          var subItem = element("li");
+          subItem.appendChild(element("a", { class: "atlas-search__subresult-link", href: sub.url }, sub.title));
+          nested.appendChild(subItem);
+        });
+        li.appendChild(nested);
+      }
+      return li;
+    }
+
+    function render(search, focusFirst) {
+      // Show the matches found so far, up to the limit, in order (chained, so two renders never interleave).
+      search.chain = search.chain.then(function () {
+        var next = search.matched.slice(search.shown, search.limit);
+        return Promise.all(next.map(dataOf)).then(function (items) {
+          if (search !== current) {
+            return;
+          }
+          var first = null;
+          items.forEach(function (resultData) {
+            var li = item(resultData);
+            first = first || li;
+            list.appendChild(li);
+          });
+          search.shown += items.length;
+          if (focusFirst && first) {
+            first.querySelector("a").focus();
+          }
+          more.hidden = !(search.matched.length > search.shown || (!search.done && search.shown >= search.limit));
+          if (search.done) {
+            var count = search.matched.length;
+            var template = count === 0 ? t.zero_results : count === 1 ? t.one_result : t.many_results;
+            say(fill(template, search.term, count));
+          }
+        });
+      }).catch(function () {
+        if (search === current) {
+          say(t.error_search);
+        }
+      });
+      return search.chain;
+    }
+
+    function scan(search) {
+      // With a filter on: check the results' metadata a batch at a time, showing the matches as they come.
+      if (search !== current) {
+        return Promise.resolve();
+      }
+      var batch = search.results.slice(search.scanned, search.scanned + BATCH);
+      if (!batch.length) {
+        search.done = true;
+        return render(search);
+      }
+      return Promise.all(batch.map(dataOf)).then(function (items) {
+        if (search !== current) {
+          return;
+        }
+        items.forEach(function (resultData, i) {
+          if (matches(resultData, search.chosen)) {
+            search.matched.push(batch[i]);
+          }
+        });
+        search.scanned += batch.length;
+        render(search);
+        return scan(search);
+      });
+    }
+
+    function remember(term, chosen) {
+      var url = new URL(window.location.href);
+      [["q", term]].concat(FACETS.map(function (name) { return [name, chosen[name]]; })).forEach(function (pair) {
+        if (pair[1]) {
+          url.searchParams.set(pair[0], pair[1]);
+        } else {
+          url.searchParams.delete(pair[0]);
+        }
+      });
+      window.history.replaceState(null, "", url);
+    }
+
+    function run() {
+      var term = input.value.trim();
+      var chosen = wanted();
+      var search = { term: term, chosen: chosen, matched: [], scanned: 0, shown: 0, limit: PAGE_SIZE, done: false };
+      search.chain = Promise.resolve();
+      current = search;
+      remember(input.value, chosen);
+      list.textContent = "";
+      more.hidden = true;
+      if (!term) {
+        say("");
+        return;
+      }
+      say(fill(t.searching, term, 0));
+      pagefind()
+        .then(function (module) {
+          return module.search(term);
+        })
+        .then(function (found) {
+          if (search !== current || !found) {
+            return;
+          }
+          search.results = found.results;
+          if (Object.keys(chosen).length) {
+            return scan(search);
+          }
+          search.matched = found.results.slice();
+          search.done = true;
+          return render(search);
+        })
+        .catch(function () {
+          if (search === current) {
+            say(t.error_search);
+          }
+        });
+    }
+
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, DELAY);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.clearTimeout(timer);
+      run();
+    });
+    Object.keys(selects).forEach(function (name) {
+      selects[name].addEventListener("change", run);
+    });
+    more.addEventListener("click", function () {
+      if (!current) {
+        return;
+      }
+      current.limit += PAGE_SIZE;
+      render(current, true);
+    });
+
+    var query = params.get("q");
+    if (query) {
+      input.value = query;
+      run();
+    }
   }
 
   if (document.readyState === "loading") {
