@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -312,7 +313,11 @@ def test_sitemaps_list_every_page_with_alternates(site):
         for url in urlset.findall(f"{SITEMAP}url"):
             links = {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")}
             urls[url.findtext(f"{SITEMAP}loc")] = links
-        pages = {"/" + str(path.parent.relative_to(site.output)) + "/" for path, _ in site.pages(lang)}
+        pages = {
+            "/" + str(path.parent.relative_to(site.output)) + "/"
+            for path, soup in site.pages(lang)
+            if not soup.find("meta", attrs={"name": "robots", "content": re.compile("noindex")})
+        }
         assert set(urls) == pages
         for loc, links in urls.items():
             assert set(links) == {*LANGUAGES, "x-default"}

@@ -659,7 +659,7 @@ class DataBuild:
                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
                 'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
             ]
-            for spec in specs:
+            for spec in (s for s in specs if s.indexable):
                 out.append("<url>")
                 out.append(f"<loc>{escape(site.absolute(site.url(lang, *spec.parts)))}</loc>")
                 for code in site.languages:

@@ -213,14 +213,24 @@ class MapBuild:
 
     def add_specs(self, specs: list) -> None:
         """The embed pages, through atlas_site's page_specs_hook: written in every language like any page."""
-        specs.append(PageSpec((EMBED, "network"), "embed.html", self.embed_network))
+        specs.append(PageSpec((EMBED, "network"), "embed.html", self.embed_network, indexable=False))
         for code in self.embed_countries():
             specs.append(
-                PageSpec((EMBED, "countries", code.lower()), "embed.html", lambda v, c=code: self.embed_country(v, c))
+                PageSpec(
+                    (EMBED, "countries", code.lower()),
+                    "embed.html",
+                    lambda v, c=code: self.embed_country(v, c),
+                    indexable=False,
+                )
             )
         for record in self.embed_places():
             specs.append(
-                PageSpec((EMBED, "centres", record.slug), "embed.html", lambda v, r=record: self.embed_place(v, r))
+                PageSpec(
+                    (EMBED, "centres", record.slug),
+                    "embed.html",
+                    lambda v, r=record: self.embed_place(v, r),
+                    indexable=False,
+                )
             )
 
     def embed_title(self, views, kind: str, name: str = "") -> str:

@@ -78,7 +78,10 @@ class PrintBuild:
         for record in self.site.atlas.of_type("centre"):
             specs.append(
                 PageSpec(
-                    ("centres", record.slug, PRINT), "factsheet.html", lambda views, r=record: self.context(views, r)
+                    ("centres", record.slug, PRINT),
+                    "factsheet.html",
+                    lambda views, r=record: self.context(views, r),
+                    indexable=False,
                 )
             )
 

@@ -34,6 +34,8 @@ class PageSpec:
     parts: tuple[str, ...]
     template: str
     context: Callable[[Views], dict]
+    # False for pages marked noindex (fact sheets, embeds): sitemaps leave them out.
+    indexable: bool = True
 
 
 class AtlasSite:
