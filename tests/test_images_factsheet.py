@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
-from support import LANGUAGES, SAMPLE_SITE, soup_of
+from support import CHROMIUM, LANGUAGES, SAMPLE_SITE, launch_chromium, soup_of
 
 ABBEY = "abbaye-d-exemple"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PLACES = sorted(p.name for p in (SAMPLE_SITE / "centres").iterdir() if p.is_dir())
 
 
@@ -73,7 +61,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -8,22 +8,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import AXE, CHROMIUM, launch_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TILE_HOST = "tile.openstreetmap.org"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (invoke browser-deps)")
@@ -47,7 +35,7 @@ def site(real_build):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

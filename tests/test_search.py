@@ -18,19 +18,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from support import LANGUAGES, SAMPLE_SITE, soup_of
+from support import CHROMIUM, LANGUAGES, SAMPLE_SITE, launch_chromium, soup_of
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A word of a centre's description in each language (Chinese: a word inside an unsegmented sentence).
 WORDS = {"fr": "résidences", "en": "residencies", "ar": "إقامات", "zh": "驻留"}
 ABBEY = "abbaye-d-exemple"
@@ -165,7 +154,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
