@@ -140,12 +140,11 @@ def synthetic_atlas(places: int) -> Path:
 
 def render_pages(root: Path, output: Path, with_maps: bool, pages=((), ("centres",)), langs=("fr",)) -> dict:
     """Render some pages of the atlas under root in-process (optionally without the maps); return timings."""
-    import atlas_maps
     from atlas_maps.compact import compact_files
     from atlas_maps.maps import MapBuild
     from atlas_records import load_atlas
     from atlas_site.settings import atlas_settings
-    from atlas_site.site import AtlasSite, page_context
+    from atlas_site.site import AtlasSite
     from pelican.settings import read_settings
 
     settings = read_settings(str(ROOT / "pelicanconf.py"))
@@ -153,7 +152,7 @@ def render_pages(root: Path, output: Path, with_maps: bool, pages=((), ("centres
     atlas = load_atlas(config["root"], config["languages"], config["default_language"])
     site = AtlasSite(atlas, config, settings, settings["THEME"])
     maps = MapBuild(site)
-    page_context.disconnect(atlas_maps.on_page_context)  # this script calls the maps itself
+    # Pelican's plugin loading is bypassed here: no handler is connected, this script calls the maps itself.
     views_by_lang, timings = {}, {}
     for lang in langs:
         views = views_by_lang[lang] = site.activate(lang)
@@ -174,7 +173,6 @@ def render_pages(root: Path, output: Path, with_maps: bool, pages=((), ("centres
     shutil.copytree(ROOT / "theme" / "static", output / "theme", dirs_exist_ok=True)
     if with_maps:
         compact_files(output, ["theme/js/atlas-map.js", "theme/css/map.css"])  # as the build's finalized step
-    page_context.connect(atlas_maps.on_page_context)
     return timings
 
 

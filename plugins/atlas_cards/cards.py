@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from atlas_images.images import build_cache
+from atlas_site.extensions import plugin_enabled
 from PIL import Image, ImageDraw, ImageFont, features
 
 SIZE = (1200, 630)
@@ -31,7 +32,7 @@ FONTS = {
 
 
 def enabled(settings: dict) -> bool:
-    return any(getattr(p, "__name__", p).split(".")[-1] == "atlas_cards" for p in settings.get("PLUGINS") or [])
+    return plugin_enabled(settings, "atlas_cards")
 
 
 def missing_fonts() -> list[str]:
@@ -234,7 +235,7 @@ class CardBuild:
             for item in fields:
                 cached_card(item, self.cache)
 
-    def write(self, output: Path) -> list[str]:
+    def write(self, output: Path, views_by_lang: dict | None = None) -> list[str]:
         self.draw_pending()
         for relative, cached in sorted(self.files.items()):
             target = Path(output) / relative

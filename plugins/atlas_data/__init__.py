@@ -6,27 +6,12 @@ every page is written (atlas_site_written). Its settings are the ATLAS_DATA name
 
 from __future__ import annotations
 
-import logging
 import sys
-import weakref
 
-from blinker import signal
+from atlas_site.extensions import connect_extension
 from pelican import signals
 
 from .settings import DataSettingsError, data_settings
-
-logger = logging.getLogger(__name__)
-
-# One DataBuild per AtlasSite, so nothing leaks between builds (or tests).
-_builds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def build_for(site):
-    from .build import DataBuild
-
-    if site not in _builds:
-        _builds[site] = DataBuild(site)
-    return _builds[site]
 
 
 def check_settings(pelican) -> None:
@@ -38,21 +23,12 @@ def check_settings(pelican) -> None:
         raise SystemExit(2) from None
 
 
-def on_page_specs(site, specs):
-    build_for(site).add_specs(specs)
-
-
-def on_page_context(site, views, parts, context):
-    build_for(site).page_context(views, parts, context)
-
-
-def on_site_written(site, output, views_by_lang):
-    written = build_for(site).write_files(output, views_by_lang)
-    logger.info("Atlas data: wrote %d files", len(written))
-
-
 def register():
     signals.initialized.connect(check_settings)
-    signal("atlas_page_specs").connect(on_page_specs)
-    signal("atlas_page_context").connect(on_page_context)
-    signal("atlas_site_written").connect(on_site_written)
+    connect_extension("atlas_data", _data_build)
+
+
+def _data_build(site):
+    from .build import DataBuild  # imported late: it needs the atlas_site package loaded first
+
+    return DataBuild(site)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -16,6 +17,8 @@ from .charts import bar_chart
 from .feeds import FEEDS, Calendars, atom, feed_uuid
 from .model import Exports, collect_calls, event_is_past, event_span, figures_csv, place_statistics, year_confirmed
 from .settings import data_settings
+
+logger = logging.getLogger(__name__)
 
 DATA_PAGE = ("data",)
 STATISTICS_PAGE = ("statistics",)
@@ -542,6 +545,10 @@ class DataBuild:
         }
 
     # -- files -----------------------------------------------------------------------------------
+    def write(self, output: Path, views_by_lang: dict) -> None:
+        written = self.write_files(output, views_by_lang)
+        logger.info("Atlas data: wrote %d files", len(written))
+
     def write_files(self, output: Path, views_by_lang: dict) -> list[str]:
         written = {}
         for name, data in self.files.items():

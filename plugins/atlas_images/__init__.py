@@ -10,37 +10,12 @@ index.yaml (alt text per language, credit, licence, source; see the centre schem
 
 from __future__ import annotations
 
-import weakref
+from atlas_site.extensions import connect_extension
 
-from atlas_site.site import page_context, site_written
-
-from .images import ImageBuild, enabled, publish_photo
+from .images import ImageBuild, publish_photo
 
 __all__ = ["ImageBuild", "publish_photo"]
 
-_builds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _build_of(site) -> ImageBuild | None:
-    if not enabled(site.settings):
-        return None
-    if site not in _builds:
-        _builds[site] = ImageBuild(site)
-    return _builds[site]
-
-
-def on_page_context(site, views, parts, context) -> None:
-    build = _build_of(site)
-    if build is not None:
-        build.page_context(views, parts, context)
-
-
-def on_site_written(site, output, views_by_lang) -> None:
-    build = _build_of(site)
-    if build is not None:
-        build.write(output)
-
 
 def register():
-    page_context.connect(on_page_context)
-    site_written.connect(on_site_written)
+    connect_extension("atlas_images", ImageBuild)

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from atlas_site.extensions import plugin_enabled
 from PIL import Image, ImageOps
 
 WIDTHS = (480, 960, 1600)
@@ -28,7 +29,7 @@ def build_cache(site) -> Path:
 
 
 def enabled(settings: dict) -> bool:
-    return any(getattr(p, "__name__", p).split(".")[-1] == "atlas_images" for p in settings.get("PLUGINS") or [])
+    return plugin_enabled(settings, "atlas_images")
 
 
 def photo_key(data: bytes) -> str:
@@ -145,7 +146,7 @@ class ImageBuild:
             "sizes": SIZES,
         }
 
-    def write(self, output: Path) -> list[str]:
+    def write(self, output: Path, views_by_lang: dict | None = None) -> list[str]:
         for relative, cached in sorted(self.files.items()):
             target = Path(output) / relative
             target.parent.mkdir(parents=True, exist_ok=True)

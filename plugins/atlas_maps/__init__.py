@@ -11,20 +11,13 @@ from node_modules.
 from __future__ import annotations
 
 import sys
-import weakref
 
-from atlas_site.site import page_context, page_specs_hook, site_written
+from atlas_site.extensions import connect_extension, plugin_enabled
 from pelican import signals
 
 from .compact import compact_files
 from .maps import MapBuild
 from .settings import MapsSettingsError, maps_settings
-
-_builds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _enabled(settings: dict) -> bool:
-    return any(getattr(p, "__name__", p).split(".")[-1] == "atlas_maps" for p in settings.get("PLUGINS") or [])
 
 
 def check_settings(pelican) -> None:
@@ -36,41 +29,13 @@ def check_settings(pelican) -> None:
         raise SystemExit(2) from None
 
 
-def _build_of(site) -> MapBuild | None:
-    if not _enabled(site.settings):
-        return None
-    if site not in _builds:
-        _builds[site] = MapBuild(site)
-    return _builds[site]
-
-
-def on_page_context(site, views, parts, context) -> None:
-    build = _build_of(site)
-    if build is not None:
-        build.page_context(views, parts, context)
-
-
-def on_page_specs(site, specs) -> None:
-    build = _build_of(site)
-    if build is not None:
-        build.add_specs(specs)
-
-
-def on_site_written(site, output, views_by_lang) -> None:
-    build = _build_of(site)
-    if build is not None:
-        build.write(output, views_by_lang)
-
-
 def compact_static(pelican) -> None:
     """After Pelican copied the theme's static files: shrink our script and stylesheet (bytes per map page)."""
-    if _enabled(pelican.settings):
+    if plugin_enabled(pelican.settings, "atlas_maps"):
         compact_files(pelican.output_path, ["theme/js/atlas-map.js", "theme/css/map.css"])
 
 
 def register():
     signals.initialized.connect(check_settings)
     signals.finalized.connect(compact_static)
-    page_context.connect(on_page_context)
-    page_specs_hook.connect(on_page_specs)
-    site_written.connect(on_site_written)
+    connect_extension("atlas_maps", MapBuild)

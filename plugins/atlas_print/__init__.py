@@ -10,23 +10,21 @@ import html
 import io
 import json
 import os
-import weakref
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import segno
 from atlas_images.images import build_cache
-from atlas_site.site import PageSpec, page_context, page_specs_hook
+from atlas_site.extensions import connect_extension, plugin_enabled
+from atlas_site.site import PageSpec
 from markupsafe import Markup
 
 PRINT = "print"
 LOCAL_SITEURL = "http://127.0.0.1:8000"
 
-_builds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
 
 def enabled(settings: dict) -> bool:
-    return any(getattr(p, "__name__", p).split(".")[-1] == "atlas_print" for p in settings.get("PLUGINS") or [])
+    return plugin_enabled(settings, "atlas_print")
 
 
 def qr_svg(url: str, title: str, cache: Path | None = None) -> Markup:
@@ -96,26 +94,5 @@ class PrintBuild:
             context["atlas_print"] = {"url": self.site.url(views.lang, *parts, PRINT)}
 
 
-def _build_of(site):
-    if not enabled(site.settings):
-        return None
-    if site not in _builds:
-        _builds[site] = PrintBuild(site)
-    return _builds[site]
-
-
-def on_page_specs(site, specs):
-    build = _build_of(site)
-    if build is not None:
-        build.add_specs(specs)
-
-
-def on_page_context(site, views, parts, context):
-    build = _build_of(site)
-    if build is not None:
-        build.page_context(views, parts, context)
-
-
 def register():
-    page_specs_hook.connect(on_page_specs)
-    page_context.connect(on_page_context)
+    connect_extension("atlas_print", PrintBuild)

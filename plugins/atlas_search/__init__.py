@@ -9,37 +9,12 @@
 
 from __future__ import annotations
 
-import weakref
-
-from atlas_site.site import page_context, page_specs_hook
+from atlas_site.extensions import connect_extension
 
 from .search import SEARCH_PAGE, SearchBuild, enabled, index_site
 
 __all__ = ["SEARCH_PAGE", "enabled", "index_site"]
 
-_builds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _build_of(site) -> SearchBuild | None:
-    if not enabled(site.settings):
-        return None
-    if site not in _builds:
-        _builds[site] = SearchBuild(site)
-    return _builds[site]
-
-
-def on_page_specs(site, specs) -> None:
-    build = _build_of(site)
-    if build is not None:
-        build.add_specs(specs)
-
-
-def on_page_context(site, views, parts, context) -> None:
-    build = _build_of(site)
-    if build is not None:
-        build.page_context(views, parts, context)
-
 
 def register():
-    page_specs_hook.connect(on_page_specs)
-    page_context.connect(on_page_context)
+    connect_extension("atlas_search", SearchBuild)

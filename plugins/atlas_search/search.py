@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from atlas_site.extensions import plugin_enabled
 from atlas_site.site import PageSpec
 from atlas_site.views import sort_key
 
@@ -23,7 +24,7 @@ INDEXED_SECTIONS = ("centres", "programmes", "events", "countries")
 
 
 def enabled(settings: dict) -> bool:
-    return any(getattr(p, "__name__", p).split(".")[-1] == "atlas_search" for p in settings.get("PLUGINS") or [])
+    return plugin_enabled(settings, "atlas_search")
 
 
 def ui_translations(_) -> dict[str, str]:

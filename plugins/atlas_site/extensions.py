@@ -1,0 +1,50 @@
+"""Plugins that extend the atlas site keep their state on one object per build, never in module globals.
+
+connect_extension(name, factory) makes factory(site) once per AtlasSite (when the plugin is listed in
+PLUGINS) and connects whichever of these methods the object has:
+    add_specs(specs)                        -- append PageSpec objects: pages in every language
+    page_context(views, parts, context)     -- add to a page's template context before it is rendered
+    write(output, views_by_lang)            -- write extra files once every page is written
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from .site import page_context, page_specs_hook, site_written
+
+
+def plugin_enabled(settings: dict, name: str) -> bool:
+    """Whether the plugin called name is listed in PLUGINS (as a name or as a module)."""
+    return any(getattr(p, "__name__", p).split(".")[-1] == name for p in settings.get("PLUGINS") or [])
+
+
+def connect_extension(name: str, factory) -> None:
+    builds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def build_of(site):
+        if not plugin_enabled(site.settings, name):
+            return None
+        if site not in builds:
+            builds[site] = factory(site)
+        return builds[site]
+
+    def on_page_specs(site, specs):
+        build = build_of(site)
+        if build is not None and hasattr(build, "add_specs"):
+            build.add_specs(specs)
+
+    def on_page_context(site, views, parts, context):
+        build = build_of(site)
+        if build is not None and hasattr(build, "page_context"):
+            build.page_context(views, parts, context)
+
+    def on_site_written(site, output, views_by_lang):
+        build = build_of(site)
+        if build is not None and hasattr(build, "write"):
+            build.write(output, views_by_lang)
+
+    # The handlers are closures: blinker would drop weakly held ones as soon as this function returns.
+    page_specs_hook.connect(on_page_specs, weak=False)
+    page_context.connect(on_page_context, weak=False)
+    site_written.connect(on_site_written, weak=False)
