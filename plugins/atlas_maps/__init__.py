@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import sys
 
-from atlas_site.extensions import connect_extension, plugin_enabled
+from atlas_site.extensions import connect_extension
 from pelican import signals
 
-from .compact import compact_files
 from .maps import MapBuild
 from .settings import MapsSettingsError, maps_settings
 
@@ -29,13 +28,6 @@ def check_settings(pelican) -> None:
         raise SystemExit(2) from None
 
 
-def compact_static(pelican) -> None:
-    """After Pelican copied the theme's static files: shrink our script and stylesheet (bytes per map page)."""
-    if plugin_enabled(pelican.settings, "atlas_maps"):
-        compact_files(pelican.output_path, ["theme/js/atlas-map.js", "theme/css/map.css"])
-
-
 def register():
     signals.initialized.connect(check_settings)
-    signals.finalized.connect(compact_static)
     connect_extension("atlas_maps", MapBuild)

@@ -1,4 +1,4 @@
-"""Whitespace and comment removal for our own script and stylesheet, once Pelican has copied them.
+"""Whitespace and comment removal for the theme's own scripts and stylesheets, once Pelican has copied them.
 
 Deliberately simple (block comments, // comments on their own line or after a statement, indentation,
 blank lines): it relies on the sources never putting '/*' or ' // ' inside a string. The browser tests run
@@ -32,3 +32,13 @@ def compact_files(output: Path, relatives: list[str]) -> None:
         path = Path(output) / relative
         if path.is_file():
             path.write_text(compact(path.read_text(encoding="utf-8"), path.suffix == ".js"), encoding="utf-8")
+
+
+def compact_theme(output: Path) -> list[str]:
+    """Compact every script and stylesheet of the theme itself (never the vendor files from npm)."""
+    theme = Path(output) / "theme"
+    relatives = sorted(
+        str(path.relative_to(output)) for folder in ("css", "js") for path in (theme / folder).glob(f"*.{folder}")
+    )
+    compact_files(output, relatives)
+    return relatives
