@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
 
-from atlas_images.images import build_cache
+from atlas_images.images import build_cache, publish_cached
 from atlas_site.extensions import plugin_enabled
 from PIL import Image, ImageDraw, ImageFont, features
 
@@ -237,22 +236,7 @@ class CardBuild:
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> list[str]:
         self.draw_pending()
-        for relative, cached in sorted(self.files.items()):
-            target = Path(output) / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(cached, target)
-        return sorted(self.files)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Hard-link a cached file into the site (nothing writes into it afterwards), else copy it."""
-    if os.stat(source).st_mode & 0o044 == 0o044:  # readable by the web server: the site's files must be
-        try:
-            os.link(source, target)
-            return
-        except OSError:
-            pass
-    shutil.copyfile(source, target)
+        return publish_cached(self.files, output)
 
 
 def _draw(fields: dict, cache_dir: Path) -> str:

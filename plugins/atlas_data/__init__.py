@@ -6,21 +6,12 @@ every page is written (atlas_site_written). Its settings are the ATLAS_DATA name
 
 from __future__ import annotations
 
-import sys
-
-from atlas_site.extensions import connect_extension
+from atlas_site.extensions import connect_extension, stop_on_settings_error
 from pelican import signals
 
 from .settings import DataSettingsError, data_settings
 
-
-def check_settings(pelican) -> None:
-    """Check ATLAS_DATA once at start-up; a mistake stops the build with the setting named."""
-    try:
-        data_settings(pelican.settings)
-    except DataSettingsError as error:
-        print(f"pelicanconf: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+check_settings = stop_on_settings_error(data_settings, DataSettingsError)
 
 
 def register():

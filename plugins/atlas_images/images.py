@@ -147,11 +147,16 @@ class ImageBuild:
         }
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> list[str]:
-        for relative, cached in sorted(self.files.items()):
-            target = Path(output) / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(cached, target)
-        return sorted(self.files)
+        return publish_cached(self.files, output)
+
+
+def publish_cached(files: dict[str, Path], output: Path) -> list[str]:
+    """Put cached files (relative path in the site -> cached file) into the site; return the relative paths."""
+    for relative, cached in sorted(files.items()):
+        target = Path(output) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(cached, target)
+    return sorted(files)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

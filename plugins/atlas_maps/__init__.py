@@ -10,22 +10,13 @@ from node_modules.
 
 from __future__ import annotations
 
-import sys
-
-from atlas_site.extensions import connect_extension
+from atlas_site.extensions import connect_extension, stop_on_settings_error
 from pelican import signals
 
 from .maps import MapBuild
 from .settings import MapsSettingsError, maps_settings
 
-
-def check_settings(pelican) -> None:
-    """Check ATLAS_MAPS once at start-up; a mistake stops the build with a message naming the setting."""
-    try:
-        maps_settings(pelican.settings)
-    except MapsSettingsError as error:
-        print(f"pelicanconf: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+check_settings = stop_on_settings_error(maps_settings, MapsSettingsError)
 
 
 def register():

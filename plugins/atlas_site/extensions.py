@@ -9,6 +9,7 @@ PLUGINS) and connects whichever of these methods the object has:
 
 from __future__ import annotations
 
+import sys
 import weakref
 
 from .site import page_context, page_specs_hook, site_written
@@ -48,3 +49,17 @@ def connect_extension(name: str, factory) -> None:
     page_specs_hook.connect(on_page_specs, weak=False)
     page_context.connect(on_page_context, weak=False)
     site_written.connect(on_site_written, weak=False)
+
+
+def stop_on_settings_error(check, error_type):
+    """A handler for Pelican's `initialized` signal: check(settings) once at start-up; its error (which names
+    the setting) stops the build with exit code 2 and no traceback."""
+
+    def check_settings(pelican) -> None:
+        try:
+            check(pelican.settings)
+        except error_type as error:
+            print(f"pelicanconf: {error}", file=sys.stderr)
+            raise SystemExit(2) from None
+
+    return check_settings
