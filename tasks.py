@@ -19,6 +19,18 @@ CATALOGUES = ROOT / "theme" / "translations"
 POT = CATALOGUES / "messages.pot"
 LANGUAGES = ["fr", "en", "ar", "zh"]
 BROWSER = Path("/usr/bin/chromium")
+# Flags of every headless run here (tests, benchmarks): without the background-networking ones Chromium calls
+# home at start-up, and every request leaving 127.0.0.1 is forbidden.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MAP_PACKAGES = ["leaflet", "leaflet.markercluster", "world-atlas"]  # copied or read by plugins/atlas_maps
 NGINX = Path("/usr/sbin/nginx")
 URL_MANIFEST = ROOT / "urls.txt"
@@ -218,9 +230,13 @@ def test(c):
     sys.exit(result.returncode)
 
 
-@task
-def i18n_extract(c):
-    """Extract interface strings from templates and plugins into theme/translations/messages.pot."""
+def launch_chromium(playwright):
+    """Debian's chromium driven by Playwright (never a browser Playwright downloads), with CHROMIUM_ARGS."""
+    return playwright.chromium.launch(executable_path=str(BROWSER), args=CHROMIUM_ARGS)
+
+
+def extract_messages(output: Path = POT) -> None:
+    """Extract the interface strings of the templates and plugins (babel.cfg) into a catalogue template."""
     _run(
         [
             sys.executable,
@@ -234,11 +250,17 @@ def i18n_extract(c):
             "--no-location",
             "--sort-output",
             "-o",
-            str(POT),
+            str(output),
             ".",
         ],
         check=True,
     )
+
+
+@task
+def i18n_extract(c):
+    """Extract interface strings from templates and plugins into theme/translations/messages.pot."""
+    extract_messages()
 
 
 @task(pre=[i18n_extract])

@@ -28,18 +28,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
+
+from atlas_records.schemas import enum_of  # noqa: E402  (after the path above)
+
+DISCIPLINES = enum_of("centre.schema.json", "disciplines", "items")
 RESULTS = ROOT / "benchmarks" / "results"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 COUNTRIES = [
     "FR",
@@ -84,18 +77,6 @@ COUNTRIES = [
     "DK",
 ]
 BOXES = {"FR": (43.0, 50.5, -4.5, 7.5)}
-DISCIPLINES = [
-    "music",
-    "dance",
-    "theatre",
-    "literature",
-    "visual-arts",
-    "architecture",
-    "heritage-history",
-    "digital-arts",
-    "science",
-    "crafts",
-]
 KINDS = ["ccr"] * 5 + ["associate", "international-member", "rehabilitation-project"]
 
 
@@ -255,6 +236,8 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    from tasks import launch_chromium
+
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = RESULTS / "work"
     shutil.rmtree(work, ignore_errors=True)
@@ -276,7 +259,7 @@ def main() -> int:
     print(f"  (rendered in {time.perf_counter() - started:.1f} s)")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(playwright)
         print("\nShipped atlas: bytes transferred by the network map page (tiles excluded)")
         for path in ("/fr/", "/fr/centres/"):
             server, base = serve(work / "real-maps")

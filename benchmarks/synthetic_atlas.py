@@ -12,37 +12,16 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+from atlas_records.schemas import enum_of  # noqa: E402  (after the path above)
+
+# The controlled vocabularies come from the schema, so synthetic records stay valid when it changes.
+BUILDINGS = enum_of("centre.schema.json", "heritage", "building")
+DISCIPLINES = enum_of("centre.schema.json", "disciplines", "items")
 KINDS = ["ccr", "ccr", "ccr", "associate", "international-member", "rehabilitation-project", "former-member"]
-BUILDINGS = [
-    "abbey",
-    "priory",
-    "convent",
-    "charterhouse",
-    "saltworks",
-    "chateau",
-    "manor",
-    "estate",
-    "garden",
-    "village",
-    "industrial-site",
-    "public-building",
-]
-DISCIPLINES = [
-    "music",
-    "dance",
-    "theatre",
-    "literature",
-    "visual-arts",
-    "architecture",
-    "landscape-gardens",
-    "heritage-history",
-    "digital-arts",
-    "sound-arts",
-    "science",
-    "crafts",
-]
 COUNTRIES = [
     ("FR", 46.5, 2.5),
     ("BE", 50.6, 4.6),

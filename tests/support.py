@@ -9,6 +9,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from tasks import BROWSER, launch_chromium  # noqa: F401  (re-exported for the browser tests)
+
 TESTS = Path(__file__).parent.resolve()
 ROOT = TESTS.parent
 SAMPLE_SITE = TESTS / "sample-site"
@@ -76,21 +78,16 @@ def check_output(root: Path) -> tuple[int, list[str]]:
 
 
 # -- headless Chromium: Debian's package, never a downloaded browser ----------------------------------------
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium calls home at start-up; the tests forbid outside requests.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = BROWSER
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def launch_chromium(playwright):
-    """Debian's chromium driven by Playwright, with the flags every browser test uses."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.2 A/AA violations on what the page shows now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return result["violations"]

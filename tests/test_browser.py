@@ -10,9 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import AXE, CHROMIUM, launch_chromium
+from support import AXE, CHROMIUM, axe_violations, launch_chromium
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # The only outside requests a page may make: map tiles of the maps' base layer (aborted in the tests all
 # the same). Scripts, styles, fonts or data from elsewhere fail the tests. Empty this set to forbid tiles too.
 TILE_HOSTS = {"tile.openstreetmap.org"}
@@ -101,12 +100,7 @@ class Visit:
         return self.page
 
     def axe_violations(self) -> list[dict]:
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            WCAG_TAGS,
-        )
-        return result["violations"]
+        return axe_violations(self.page)
 
     def close(self):
         self.context.close()

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import AXE, CHROMIUM, launch_chromium
+from support import CHROMIUM, axe_violations, launch_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -190,10 +190,7 @@ def test_list_works_without_javascript(browser, site):
 def test_axe_finds_no_violation_on_map_pages(page, path):
     open_map(page, path)
     page.wait_for_timeout(400)  # let the markers' fade-in end: axe measures contrast on what is painted
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
-    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe_violations(page)]
     assert violations == []
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from atlas_records import load_atlas
-from support import LANGUAGES, ROOT, soup_of
-from test_maps_browser import AXE, CHROMIUM, TILE_HOST, browser, external_hosts, open_map, page, site  # noqa: F401
+from support import CHROMIUM, LANGUAGES, ROOT, axe_violations, soup_of
+from test_maps_browser import TILE_HOST, browser, external_hosts, open_map, page, site  # noqa: F401
 
 browser_only = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (invoke browser-deps)")
 
@@ -156,8 +156,5 @@ def test_the_network_embed_has_as_many_markers_as_the_full_map_and_tab_reaches_t
 def test_axe_finds_no_violation_on_embed_pages(page, path):  # noqa: F811
     open_map(page, path)
     page.wait_for_timeout(400)  # let the markers' fade-in end: axe measures contrast on what is painted
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})""")
-    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe_violations(page)]
     assert violations == []

@@ -1,11 +1,11 @@
 """Every interface string is translated, and the catalogues are up to date with the templates and plugins."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+
+import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "theme" / "translations"
@@ -18,24 +18,7 @@ def msgids(path: Path) -> set:
 
 def test_catalogue_template_lists_every_string_of_the_templates_and_plugins(tmp_path):
     fresh = tmp_path / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "N_",
-            "-o",
-            str(fresh),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    tasks.extract_messages(fresh)
     missing = msgids(fresh) - msgids(CATALOGUES / "messages.pot")
     assert not missing, f"run `invoke i18n-update`; strings missing from messages.pot: {sorted(missing)[:10]}"
 
