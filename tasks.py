@@ -45,10 +45,13 @@ def run_check(root: Path = ROOT, stream=sys.stdout) -> int:
     """Check every record; print each problem; return the number of errors."""
     from atlas_records import load_atlas
     from atlas_site.settings import atlas_settings
+    from atlas_site.site import build_cache_dir
 
     settings = _settings("pelicanconf.py")
     config = atlas_settings({**settings, "ATLAS": {**settings.get("ATLAS", {}), "root": str(root)}})
-    atlas = load_atlas(config["root"], config["languages"], config["default_language"])
+    atlas = load_atlas(
+        config["root"], config["languages"], config["default_language"], cache_dir=build_cache_dir(ROOT / "theme")
+    )
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in atlas.problems:
         print(problem, file=stream)

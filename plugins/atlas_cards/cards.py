@@ -211,6 +211,7 @@ class CardBuild:
         if not path.is_file():
             self.pending.setdefault(path, fields)
         self.files[relative] = path
+        self.site.attach(relative)
         context["atlas_card"] = {
             "url": self.site.url(views.lang, *parts) + CARD_NAME,
             "width": SIZE[0],

@@ -556,17 +556,20 @@ class DataBuild:
         for stat in self.statistics:
             written[(self.config["download_dir"], "statistics", f"{stat.id}.csv")] = stat.csv()
         written[(self.config["download_dir"], "statistics", "programme-figures.csv")] = self.figures_csv
+        kept = []
         for views in views_by_lang.values():
-            written.update(self.calendar_files(views))
+            written.update(self.calendar_files(views, output, kept))
             written.update(self.feed_files(views))
         written.update(self.sitemap_files())
         for parts, data in sorted(written.items()):
             target = output.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        return ["/".join(parts) for parts in sorted(written)]
+        return sorted(["/".join(parts) for parts in written] + kept)
 
-    def calendar_files(self, views) -> dict:
+    def calendar_files(self, views, output: Path | None = None, kept: list | None = None) -> dict:
+        """The calendars of one language. With output, a place's calendar whose place and events did not change
+        is taken from the previous build (listed in kept) instead of being made again: there is one per place."""
         lang, _ = views.lang, views._
         cal = Calendars(self, views)
         files = {}
@@ -589,8 +592,13 @@ class DataBuild:
                 [calls[c.id] for c in self.calls if record.slug in c.programmes],
             )
         for record in sorted(self.site.atlas.of_type("centre"), key=lambda r: r.slug):
+            path = self.ics_path(lang, "centres", record.slug)
+            shows = (("record", "centre", record.slug), ("summaries", "event"))
+            if output is not None and self.site.unchanged_file(output, "/".join(path), shows):
+                kept.append("/".join(path))
+                continue
             name = views.link("centre", record.slug)["name"]
-            files[self.ics_path(lang, "centres", record.slug)] = cal.calendar(
+            files[path] = cal.calendar(
                 _("Events at %(name)s") % {"name": name},
                 [events[e.slug] for e in self.events if record.slug in (e.get("places") or [])],
             )

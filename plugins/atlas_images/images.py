@@ -109,7 +109,7 @@ class ImageBuild:
                 for v in result["variants"]:
                     relative = f"{MEDIA}/centres/{record.slug}/{stem}-{result['key'][:12]}-{v['width']}.{v['ext']}"
                     self.files[relative] = result["folder"] / v["file"]
-                    variants.append({**v, "url": f"{self.site.siteurl}/{relative}"})
+                    variants.append({**v, "url": f"{self.site.siteurl}/{relative}", "relative": relative})
                 made.append({"photo": photo, "variants": variants})
             self._made[record.slug] = made
         return self._made[record.slug]
@@ -120,7 +120,11 @@ class ImageBuild:
         record = self.site.atlas.records["centre"].get(parts[1])
         if record is None or not record.get("photos"):
             return
-        context["atlas_images"] = {"photos": [self.view(views, made) for made in self.record_photos(record)]}
+        photos = self.record_photos(record)
+        for made in photos:
+            for variant in made["variants"]:
+                self.site.attach(variant["relative"])
+        context["atlas_images"] = {"photos": [self.view(views, made) for made in photos]}
 
     def view(self, views, made: dict) -> dict:
         photo, variants = made["photo"], made["variants"]
@@ -155,6 +159,7 @@ def publish_cached(files: dict[str, Path], output: Path) -> list[str]:
     for relative, cached in sorted(files.items()):
         target = Path(output) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
         _link_or_copy(cached, target)
     return sorted(files)
 

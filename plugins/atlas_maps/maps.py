@@ -63,6 +63,7 @@ class MapBuild:
             found["js"] += [f"{self.static}/maps/{name}.js", f"{self.static}/js/atlas-map.js"]
             found["css"].append(f"{self.static}/css/map.css")
             self._assets[name] = found
+        self.site.attach(f"theme/maps/{name}.js")  # a page reused from the previous build brings its copy
         return self._assets[name]
 
     # -- page contexts ---------------------------------------------------------------------------
@@ -213,7 +214,11 @@ class MapBuild:
 
     def add_specs(self, specs: list) -> None:
         """The embed pages, through atlas_site's page_specs_hook: written in every language like any page."""
-        specs.append(PageSpec((EMBED, "network"), "embed.html", self.embed_network, indexable=False))
+        specs.append(
+            PageSpec(
+                (EMBED, "network"), "embed.html", self.embed_network, indexable=False, depends=self.site.lists_depend()
+            )
+        )
         for code in self.embed_countries():
             specs.append(
                 PageSpec(
@@ -221,6 +226,7 @@ class MapBuild:
                     "embed.html",
                     lambda v, c=code: self.embed_country(v, c),
                     indexable=False,
+                    depends=self.site.lists_depend(),
                 )
             )
         for record in self.embed_places():
@@ -230,6 +236,7 @@ class MapBuild:
                     "embed.html",
                     lambda v, r=record: self.embed_place(v, r),
                     indexable=False,
+                    depends=self.site.place_depends(record),
                 )
             )
 
@@ -361,6 +368,7 @@ class MapBuild:
         def put(relative: str, text: str) -> None:
             target = output / relative
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
             target.write_text(text, encoding="utf-8")
             written.append(relative)
 

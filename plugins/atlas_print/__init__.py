@@ -80,6 +80,7 @@ class PrintBuild:
                     "factsheet.html",
                     lambda views, r=record: self.context(views, r),
                     indexable=False,
+                    depends=self.site.place_depends(record),
                 )
             )
 

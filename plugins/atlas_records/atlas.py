@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bundle_cache import BundleCache
 from .records import Record, read_bundle
 from .schemas import RECORD_TYPES
 from .strict_yaml import Problem
@@ -39,22 +40,36 @@ class Atlas:
             return str(path)
 
 
-def load_atlas(root: Path, languages: list[str], default_language: str) -> Atlas:
-    """Read and check every record under root; problems are collected, never raised."""
+def load_atlas(root: Path, languages: list[str], default_language: str, cache_dir: Path | None = None) -> Atlas:
+    """Read and check every record under root; problems are collected, never raised.
+
+    cache_dir: where bundles already read and checked are kept (see bundle_cache); None reads everything."""
     root = Path(root).resolve()
     atlas = Atlas(root, list(languages), default_language)
+    cache = BundleCache(cache_dir, atlas.languages, default_language)
     for record_type, (folder, _) in RECORD_TYPES.items():
         atlas.records[record_type] = {}
         base = root / folder
         if not base.is_dir():
             continue
         for bundle in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            record, problems = read_bundle(record_type, bundle, root)
+            key = cache.key(record_type, bundle)
+            found = cache.get(key)
+            if found is None:
+                found = _read_and_check(record_type, bundle, atlas)
+                cache.put(key, found)
+            record, problems = found
             atlas.problems += problems
-            if record is None:
-                continue
-            atlas.problems += record_problems(record, atlas.languages, default_language, atlas.relative)
-            atlas.records[record_type][record.slug] = record
+            if record is not None:
+                atlas.records[record_type][record.slug] = record
+    cache.save()
     atlas.problems += reference_problems(atlas.records, atlas.relative)
     atlas.problems.sort(key=lambda p: (p.severity != "error", p.path, p.line or 0, p.field))
     return atlas
+
+
+def _read_and_check(record_type: str, bundle: Path, atlas: Atlas) -> tuple[Record | None, list[Problem]]:
+    record, problems = read_bundle(record_type, bundle, atlas.root)
+    if record is not None:
+        problems = problems + record_problems(record, atlas.languages, atlas.default_language, atlas.relative)
+    return record, problems

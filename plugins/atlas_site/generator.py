@@ -10,7 +10,7 @@ from atlas_records import load_atlas
 from pelican.generators import Generator
 
 from .settings import SettingsError, atlas_settings
-from .site import AtlasSite
+from .site import AtlasSite, build_cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,12 @@ class AtlasGenerator(Generator):
         except SettingsError as error:
             print(f"pelicanconf: {error}", file=sys.stderr)
             raise SystemExit(2) from None
-        self.atlas = load_atlas(self.config["root"], self.config["languages"], self.config["default_language"])
+        self.atlas = load_atlas(
+            self.config["root"],
+            self.config["languages"],
+            self.config["default_language"],
+            cache_dir=build_cache_dir(self.theme),
+        )
         if self.atlas.errors:
             report(self.atlas.errors)
             print(f"{len(self.atlas.errors)} error(s) in the content: nothing was built.", file=sys.stderr)

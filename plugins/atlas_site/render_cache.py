@@ -1,9 +1,11 @@
 """Reuse the pages of the previous build whose inputs did not change (an incremental rebuild).
 
-Every page gets a key: a hash of its whole template context (plain data, serialised deterministically), of its
-template name, and of everything else that decides its bytes: every template, the gettext catalogues, the
-plugins' code and the Pelican settings. Never file times. When the previous build wrote the same path with the
-same key, its file is hard-linked (or copied) into the new build instead of being rendered again.
+Every page gets a key before anything of it is built: a hash of its path and template, of the digests of the
+records it shows (its PageSpec's `depends`, see dependencies.py), and of everything else that decides its bytes:
+every template, the gettext catalogues, the plugins' code, the Pelican and atlas settings and the build's date.
+Never file times. When the previous build wrote the same path with the same key, its file, and the files it
+brought with it (share card, photos: see AtlasSite.attach), are hard-linked (or copied) into the new build
+instead of being rendered again.
 
 tasks.build_site names the previous output (ATLAS_PREVIOUS_OUTPUT) and where to write this build's keys
 (ATLAS_RENDER_MANIFEST); it moves the keys to the output's name only once the new output is in place, so keys
@@ -26,10 +28,6 @@ MANIFEST_ENV = "ATLAS_RENDER_MANIFEST"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-class Uncacheable(TypeError):
-    """A context value that cannot be serialised deterministically: the page is always rendered."""
-
-
 def manifest_path(output: Path) -> Path:
     """Where the keys of the build in output are kept: in the build cache ($ATLAS_CACHE, else .cache/ in the
     project), named after the output folder; never in or beside the site."""
@@ -48,25 +46,13 @@ def _tree_digest(digest, folder: Path, patterns: tuple[str, ...]) -> None:
                 digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
 
 
-def _stable(value):
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    lang = getattr(value, "lang", None)
-    if type(value).__name__ == "Formatter" and isinstance(lang, str):
-        return f"Formatter({lang})"  # its output depends only on the language and the catalogues
-    raise Uncacheable(type(value).__name__)
-
-
 def _settings_text(settings: dict) -> str:
     def default(value):
-        try:
-            return _stable(value)
-        except Uncacheable:
-            return _ADDRESS.sub("", repr(value))
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, (set, frozenset)):
+            return sorted(value, key=repr)
+        return _ADDRESS.sub("", repr(value))
 
     kept = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH",)}
     return json.dumps(kept, sort_keys=True, default=default, ensure_ascii=False)
@@ -75,57 +61,56 @@ def _settings_text(settings: dict) -> str:
 class RenderCache:
     """Keys of this build's pages, and the previous build's files to reuse."""
 
-    def __init__(self, site, enabled: bool | None = None):
+    def __init__(self, site):
         previous = os.environ.get(PREVIOUS_ENV)
         self.manifest_out = os.environ.get(MANIFEST_ENV)
         self.previous = Path(previous) if previous else None
-        self.keys: dict[str, str] = {}
-        self.old: dict[str, str] = {}
+        self.pages: dict[str, list] = {}
+        self.old: dict[str, list] = {}
         self.reused = 0
-        self.rendered = 0
-        digest = hashlib.sha256(b"atlas-render-1\0")
+        digest = hashlib.sha256(b"atlas-render-2\0")
         _tree_digest(digest, Path(site.theme) / "templates", ("*",))
         _tree_digest(digest, Path(site.theme) / "translations", ("*.po",))
         _tree_digest(digest, PLUGINS_DIR, ("*.py", "*.json"))
         digest.update(_settings_text(site.settings).encode())
         digest.update(json.dumps(site.config, sort_keys=True, default=str).encode())
+        digest.update(site.today.isoformat().encode())  # what is past or upcoming changes with the date
         self.salt = digest.digest()
         if self.previous is not None and self.previous.is_dir():
             try:
                 old = json.loads(manifest_path(self.previous).read_text(encoding="utf-8"))
-                if isinstance(old, dict) and isinstance(old.get("pages"), dict):
+                if isinstance(old, dict) and old.get("version") == 2 and isinstance(old.get("pages"), dict):
                     self.old = old["pages"]
             except (OSError, ValueError):
                 self.old = {}
 
-    def key(self, template: str, context: dict) -> str | None:
-        try:
-            text = json.dumps(context, sort_keys=True, default=_stable, ensure_ascii=False, separators=(",", ":"))
-        except (Uncacheable, TypeError, ValueError):
-            return None
+    def key(self, relative: str, template: str, digests: list[bytes]) -> str:
         digest = hashlib.sha256(self.salt)
-        digest.update(template.encode() + b"\0" + text.encode("utf-8", "surrogatepass"))
+        digest.update(f"{relative}\0{template}\0".encode())
+        for part in digests:
+            digest.update(part)
         return digest.hexdigest()
 
-    def reuse(self, relative: str, key: str | None, target: Path) -> bool:
-        """Put the previous build's file at target when it was made from the same key; True when done."""
-        if key is None:
+    def reuse(self, relative: str, key: str, output: Path) -> bool:
+        """Put the previous build's page (and the files it brought) in output when it had the same key."""
+        old = self.old.get(relative)
+        if self.previous is None or not old or old[0] != key:
             return False
-        self.keys[relative] = key
-        if self.previous is None or self.old.get(relative) != key:
-            return False
-        source = self.previous / relative
         try:
-            os.link(source, target)
-        except FileNotFoundError:
-            return False
+            for name in (relative, *old[1]):
+                target = output / name
+                if name != relative and target.exists():
+                    continue  # brought by another page too (a photo shown in every language)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(self.previous / name, target)
         except OSError:
-            try:
-                shutil.copyfile(source, target)
-            except OSError:
-                return False
+            return False
+        self.pages[relative] = old
         self.reused += 1
         return True
+
+    def record(self, relative: str, key: str, attachments: list[str]) -> None:
+        self.pages[relative] = [key, sorted(set(attachments))]
 
     def save(self) -> None:
         if not self.manifest_out:
@@ -133,5 +118,16 @@ class RenderCache:
         path = Path(self.manifest_out)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"pages": self.keys}, sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps({"version": 2, "pages": self.pages}, sort_keys=True), encoding="utf-8")
         os.replace(temporary, path)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if not source.is_file():
+            raise
+        shutil.copyfile(source, target)

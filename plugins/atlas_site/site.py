@@ -12,6 +12,7 @@ from pathlib import Path
 from blinker import signal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .dependencies import Dependencies
 from .i18n import Formatter, load_translations
 from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
@@ -36,6 +37,9 @@ class PageSpec:
     context: Callable[[Views], dict]
     # False for pages marked noindex (fact sheets, embeds): sitemaps leave them out.
     indexable: bool = True
+    # What the page shows, as dependency tokens (dependencies.py), so an unchanged page is known before it is
+    # built; None: anything (rendered again whenever any record changes). The menu is added to every page's.
+    depends: tuple[tuple, ...] | None = None
 
 
 class AtlasSite:
@@ -123,23 +127,43 @@ class AtlasSite:
 
     # -- pages -----------------------------------------------------------------------------------
     def page_specs(self) -> list[PageSpec]:
-        specs = [PageSpec((), "home.html", self.home_context)]
-        specs.append(PageSpec(("centres",), "place_list.html", lambda v: self.list_context(v, self.places(), "all")))
+        lists = self.lists_depend()
+        specs = [PageSpec((), "home.html", self.home_context, depends=lists)]
+        specs.append(
+            PageSpec(
+                ("centres",), "place_list.html", lambda v: self.list_context(v, self.places(), "all"), depends=lists
+            )
+        )
         for record in self.atlas.of_type("centre"):
-            specs.append(PageSpec(("centres", record.slug), "place.html", lambda v, r=record: {"place": v.place(r)}))
-        specs.append(PageSpec(("countries",), "country_index.html", self.country_index_context))
+            specs.append(
+                PageSpec(
+                    ("centres", record.slug),
+                    "place.html",
+                    lambda v, r=record: {"place": v.place(r)},
+                    depends=self.place_depends(record),
+                )
+            )
+        specs.append(PageSpec(("countries",), "country_index.html", self.country_index_context, depends=lists))
         for code in self.countries():
             specs.append(
-                PageSpec(("countries", code.lower()), "country.html", lambda v, c=code: self.country_context(v, c))
+                PageSpec(
+                    ("countries", code.lower()),
+                    "country.html",
+                    lambda v, c=code: self.country_context(v, c),
+                    depends=(*lists, ("record", "country", code.lower())),
+                )
             )
         for kind in self.kinds():
             places = [r for r in self.places() if r["kind"] == kind]
             specs.append(
                 PageSpec(
-                    ("kinds", kind), "place_list.html", lambda v, k=kind, p=places: self.list_context(v, p, "kind", k)
+                    ("kinds", kind),
+                    "place_list.html",
+                    lambda v, k=kind, p=places: self.list_context(v, p, "kind", k),
+                    depends=lists,
                 )
             )
-        specs.append(PageSpec(("disciplines",), "discipline_index.html", self.discipline_index_context))
+        specs.append(PageSpec(("disciplines",), "discipline_index.html", self.discipline_index_context, depends=lists))
         for discipline in self.disciplines():
             places = [r for r in self.places() if discipline in r["disciplines"]]
             specs.append(
@@ -147,22 +171,50 @@ class AtlasSite:
                     ("disciplines", discipline),
                     "place_list.html",
                     lambda v, d=discipline, p=places: self.list_context(v, p, "discipline", d),
+                    depends=lists,
                 )
             )
-        specs.append(PageSpec(("programmes",), "programme_list.html", self.programme_list_context))
+        specs.append(PageSpec(("programmes",), "programme_list.html", self.programme_list_context, depends=lists))
         for record in self.atlas.of_type("programme"):
             specs.append(
                 PageSpec(
-                    ("programmes", record.slug), "programme.html", lambda v, r=record: {"programme": v.programme(r)}
+                    ("programmes", record.slug),
+                    "programme.html",
+                    lambda v, r=record: {"programme": v.programme(r)},
+                    depends=(*lists, ("record", "programme", record.slug)),
                 )
             )
-        specs.append(PageSpec(("events",), "event_list.html", self.event_list_context))
+        specs.append(PageSpec(("events",), "event_list.html", self.event_list_context, depends=lists))
         for record in self.atlas.of_type("event"):
-            specs.append(PageSpec(("events", record.slug), "event.html", lambda v, r=record: {"event": v.event(r)}))
+            specs.append(
+                PageSpec(
+                    ("events", record.slug),
+                    "event.html",
+                    lambda v, r=record: {"event": v.event(r)},
+                    depends=(*lists, ("record", "event", record.slug)),
+                )
+            )
         for record in self.atlas.of_type("page"):
-            specs.append(PageSpec((record.slug,), "page.html", lambda v, r=record: self.editorial_context(v, r)))
+            specs.append(
+                PageSpec(
+                    (record.slug,),
+                    "page.html",
+                    lambda v, r=record: self.editorial_context(v, r),
+                    depends=(*lists, ("record", "page", record.slug)),
+                )
+            )
         page_specs_hook.send(self, specs=specs)
         return specs
+
+    def lists_depend(self) -> tuple[tuple, ...]:
+        """Dependencies of a page listing records: every record as lists show it (not the bodies)."""
+        return tuple(("summaries", record_type) for record_type in sorted(self.atlas.records))
+
+    def place_depends(self, record) -> tuple[tuple, ...]:
+        """Dependencies of a page about one place: all of it, and the links it shows to other kinds of record
+        (programmes, events); other places are not shown, so editing one does not touch this page."""
+        others = tuple(("summaries", t) for t in sorted(self.atlas.records) if t != "centre")
+        return (("record", "centre", record.slug), *others)
 
     def home_context(self, views: Views) -> dict:
         places = self.places()
@@ -273,23 +325,49 @@ class AtlasSite:
     def render_all(self, output: Path) -> list[str]:
         """Write every page in every language, the alias redirects and the root; return the paths."""
         written, views_by_lang = [], {}
-        self.render_cache = RenderCache(self)
+        self.render_cache = cache = RenderCache(self)
+        self.dependencies = Dependencies(self.atlas)
         self._made_dirs: set[Path] = set()
         specs = self.page_specs()
+        menu_digest = self.dependencies.digest(("summaries", "page"))
         for lang in self.languages:
             views = views_by_lang[lang] = self.activate(lang)
-            menu = self.menu(views)
+            menu = None
             for spec in specs:
+                relative = Path(lang, *spec.parts, "index.html").as_posix()
+                key = cache.key(relative, spec.template, [menu_digest, *self.dependencies.digests(spec.depends)])
+                written.append(relative)
+                if cache.reuse(relative, key, output):
+                    continue
+                menu = menu or self.menu(views)
+                self._attachments: list[str] = []
                 context = self.base_context(views, spec.parts, menu)
                 context.update(spec.context(views))
                 page_context.send(self, views=views, parts=spec.parts, context=context)
-                written.append(self.write(output, (lang, *spec.parts), spec.template, context))
+                self.write(output, (lang, *spec.parts), spec.template, context)
+                cache.record(relative, key, self._attachments)
+                self._attachments = None
             written += self.write_aliases(output, views)
         written.append(self.write_root(output))
         site_written.send(self, output=output, views_by_lang=views_by_lang)
         self.render_cache.save()
         self.markdown.save()
         return written
+
+    def attach(self, relative: str) -> None:
+        """Name a file (path in the site) that the page being built brings with it, such as its share card:
+        when the page is taken unchanged from the previous build, so is that file."""
+        if getattr(self, "_attachments", None) is not None:
+            self._attachments.append(relative)
+
+    def unchanged_file(self, output: Path, relative: str, depends: tuple[tuple, ...]) -> bool:
+        """For a file written once the pages are (a calendar...): True when it was taken from the previous build
+        because what it shows (dependency tokens) did not change; else the caller writes it."""
+        key = self.render_cache.key(relative, "", self.dependencies.digests(depends))
+        if self.render_cache.reuse(relative, key, output):
+            return True
+        self.render_cache.record(relative, key, [])
+        return False
 
     def activate(self, lang: str) -> Views:
         """Switch the templates' gettext to lang and return the views of that language."""
@@ -338,9 +416,6 @@ class AtlasSite:
             folder.mkdir(parents=True, exist_ok=True)
             if made is not None:
                 made.add(folder)
-        cache = getattr(self, "render_cache", None)
-        if cache is not None and cache.reuse(relative.as_posix(), cache.key(template, context), target):
-            return str(relative)
         html = self.env.get_template(template).render(context)
         target.write_text(html, encoding="utf-8")
         return str(relative)

@@ -1,0 +1,77 @@
+"""Bundles read and checked by an earlier build, reused while their files are byte for byte the same.
+
+Reading and checking every bundle (strict YAML with line numbers, JSON Schema) is most of the time of
+`invoke check` and of loading the atlas for a build; a rebuild after editing one record should only pay for that
+record. Each bundle is keyed on the bytes of its facts and texts, the names of its other files (photos), the
+published languages and this package's code and schemas, never on file times. Checks across records
+(references) are always run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+CACHE_NAME = "atlas-bundles.pickle"
+
+
+def _code_digest() -> bytes:
+    digest = hashlib.sha256(b"atlas-bundles-1\0")
+    for path in sorted([*PACKAGE.glob("*.py"), *(PACKAGE / "schemas").glob("*.json")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+class BundleCache:
+    """One load's view of the cache: what the previous load left, and what this load read."""
+
+    def __init__(self, folder: Path | None, languages: list[str], default_language: str):
+        self.path = Path(folder) / CACHE_NAME if folder else None
+        self.salt = _code_digest() + repr((list(languages), default_language)).encode()
+        self.old: dict[str, object] = {}
+        self.new: dict[str, object] = {}
+        self.misses = 0
+        if self.path is not None and self.path.is_file():
+            try:
+                with self.path.open("rb") as stream:
+                    cached = pickle.load(stream)
+                if isinstance(cached, dict) and cached.get("salt") == self.salt:
+                    self.old = cached["bundles"]
+            except Exception:  # noqa: BLE001 -- a damaged or outdated cache is only a slower load
+                self.old = {}
+
+    def key(self, record_type: str, bundle: Path) -> str:
+        # The texts and facts by their bytes; other files (photos) by name: the checks only look for them.
+        digest = hashlib.sha256(f"{record_type}\0{bundle}\0".encode())
+        for path in sorted(bundle.rglob("*")):
+            name = path.relative_to(bundle).as_posix()
+            digest.update(name.encode() + b"\0")
+            if path.parent == bundle and path.name.startswith("index.") and path.is_file():
+                digest.update(path.read_bytes() + b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str):
+        found = self.old.get(key)
+        if found is not None:
+            self.new[key] = found
+        return found
+
+    def put(self, key: str, value) -> None:
+        self.misses += 1
+        self.new[key] = value
+
+    def save(self) -> None:
+        """Keep only this load's bundles; written only when something was read afresh."""
+        if self.path is None or (not self.misses and len(self.new) == len(self.old)):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with temporary.open("wb") as stream:
+                pickle.dump({"salt": self.salt, "bundles": self.new}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)

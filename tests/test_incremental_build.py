@@ -1,0 +1,105 @@
+"""A rebuild that reuses the previous output gives exactly the site a build from nothing gives.
+
+Each case edits a copy of the sample site the way an editor would, rebuilds into the previous output (pages whose
+inputs did not change are taken from it) and into an empty folder, and compares every file byte for byte. The
+inode of a file tells whether the rebuild took it from the previous output or wrote it again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from support import SAMPLE_SITE
+
+
+@pytest.fixture()
+def site(tmp_path, monkeypatch):
+    import tasks
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "site"
+    shutil.copytree(SAMPLE_SITE, root)
+    output = tmp_path / "output"
+    assert tasks.build_site(output=output, root=root) == 0
+    return root, output
+
+
+def inodes(output: Path) -> dict[str, int]:
+    return {p.relative_to(output).as_posix(): p.stat().st_ino for p in output.rglob("*") if p.is_file()}
+
+
+def files(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def rebuild_and_compare(root: Path, output: Path, tmp_path: Path) -> tuple[set[str], set[str]]:
+    """Rebuild into output and into an empty folder; assert they are the same; return (kept, rewritten)."""
+    import tasks
+
+    before = inodes(output)
+    assert tasks.build_site(output=output, root=root) == 0
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+    assert tasks.build_site(output=fresh, root=root) == 0
+    rebuilt, expected = files(output), files(fresh)
+    assert sorted(rebuilt) == sorted(expected)
+    different = [name for name in expected if rebuilt[name] != expected[name]]
+    assert different == [], f"stale files after the rebuild: {different[:10]}"
+    after = inodes(output)
+    kept = {name for name, inode in after.items() if before.get(name) == inode}
+    return kept, set(after) - kept
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_editing_a_place_description_rewrites_only_that_place(site, tmp_path):
+    root, output = site
+    text = root / "centres" / "abbaye-d-exemple" / "index.en.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    kept, rewritten = rebuild_and_compare(root, output, tmp_path)
+    assert "en/centres/abbaye-d-exemple/index.html" in rewritten
+    assert "en/centres/saline-fictive/index.html" in kept
+    assert "en/centres/index.html" in kept  # lists show names and summaries, not descriptions
+
+
+def test_renaming_a_place_updates_the_lists_that_show_it(site, tmp_path):
+    root, output = site
+    edit(root / "centres" / "abbaye-d-exemple" / "index.fr.md", "name: Abbaye d'Exemple", "name: Abbaye Renommée")
+    kept, rewritten = rebuild_and_compare(root, output, tmp_path)
+    assert {"fr/centres/abbaye-d-exemple/index.html", "fr/centres/index.html", "fr/index.html"} <= rewritten
+    assert "fr/centres/saline-fictive/index.html" in kept
+
+
+def test_renaming_a_menu_page_updates_every_page(site, tmp_path):
+    root, output = site
+    edit(root / "content" / "pages" / "network" / "index.fr.md", "name: Le réseau", "name: Notre réseau")
+    _, rewritten = rebuild_and_compare(root, output, tmp_path)
+    assert "fr/centres/saline-fictive/index.html" in rewritten
+
+
+def test_an_event_moved_to_another_place_updates_both_places(site, tmp_path):
+    root, output = site
+    edit(
+        root / "content" / "events" / "rencontres-exemple-2023" / "index.yaml",
+        "places: [abbaye-d-exemple]",
+        "places: [saline-fictive]",
+    )
+    _, rewritten = rebuild_and_compare(root, output, tmp_path)
+    assert {"fr/centres/abbaye-d-exemple/index.html", "fr/centres/saline-fictive/index.html"} <= rewritten
+
+
+def test_adding_and_removing_a_place_matches_a_build_from_nothing(site, tmp_path):
+    root, output = site
+    shutil.copytree(root / "centres" / "prieure-imaginaire", root / "centres" / "prieure-copie")
+    kept, rewritten = rebuild_and_compare(root, output, tmp_path)
+    assert "fr/centres/prieure-copie/index.html" in rewritten
+    assert "fr/centres/abbaye-d-exemple/index.html" in kept
+    shutil.rmtree(root / "centres" / "prieure-copie")
+    rebuild_and_compare(root, output, tmp_path)
+    assert not (output / "fr" / "centres" / "prieure-copie").exists()
