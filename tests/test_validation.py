@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,4 +237,8 @@ def test_successful_build_replaces_the_previous_output(previous_build):
     assert tasks.build_site(output=previous_build, root=SAMPLE_SITE) == 0
     assert not stale.exists()
     assert (previous_build / "fr" / "index.html").is_file()
+    # The replaced output is deleted in the background, so the build does not wait for it.
+    deadline = time.monotonic() + 60
+    while sorted(p.name for p in previous_build.parent.iterdir()) != ["output"] and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert sorted(p.name for p in previous_build.parent.iterdir()) == ["output"]

@@ -181,10 +181,16 @@ class DataBuild:
         taken = {spec.parts for spec in specs}
         mine = [
             PageSpec(DATA_PAGE, "data.html", self.data_context),
-            PageSpec(STATISTICS_PAGE, "statistics.html", self.statistics_context),
+            PageSpec(STATISTICS_PAGE, "statistics.html", self.statistics_context, depends=self.site.lists_depend()),
         ]
+        # The data page gives the downloads' sizes, which change with any text: it keeps depends=None.
         mine += [
-            PageSpec(parts, "calendar.html", lambda v, w=which: self.calendar_context(v, w))
+            PageSpec(
+                parts,
+                "calendar.html",
+                lambda v, w=which: self.calendar_context(v, w),
+                depends=self.site.lists_depend(),
+            )
             for which, parts in CALENDAR_PAGES.items()
         ]
         for spec in mine:

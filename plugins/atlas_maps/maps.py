@@ -365,28 +365,50 @@ class MapBuild:
         output = Path(output)
         written = []
 
-        def put(relative: str, text: str) -> None:
+        def put(relative: str, make, depends: tuple) -> None:
+            """Write make()'s text, unless the previous build's copy shows the same records (depends)."""
+            written.append(relative)
+            if self.site.unchanged_file(output, relative, depends):
+                return
             target = output / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
-            target.write_text(text, encoding="utf-8")
-            written.append(relative)
+            target.write_text(make(), encoding="utf-8")
 
         for lang, views in views_by_lang.items():
-            put(f"data/places.{lang}.geojson", dumps(self.places_geojson(views)) + "\n")
+            put(
+                f"data/places.{lang}.geojson",
+                lambda views=views: dumps(self.places_geojson(views)) + "\n",
+                self.site.lists_depend(),
+            )
         config = self.config
         for name, level in sorted(config["outline_levels"].items()):
-            outlines = outlines_geojson(
-                config["node_modules"] / config["outlines"],
-                level["tolerance"],
-                level["decimals"],
-                level["min_area"],
-                config["outline_min_lat"],
-                level["borders"],
+            # Outlines come from the npm package and the settings only: no record changes them.
+            source = config["node_modules"] / config["outlines"]
+            put(
+                OUTLINE_FILES[name],
+                lambda level=level, source=source: (
+                    dumps(
+                        outlines_geojson(
+                            source,
+                            level["tolerance"],
+                            level["decimals"],
+                            level["min_area"],
+                            config["outline_min_lat"],
+                            level["borders"],
+                        )
+                    )
+                    + "\n"
+                ),
+                (("file", str(source)),),
             )
-            put(OUTLINE_FILES[name], dumps(outlines) + "\n")
         for name in sorted(self.definitions):
-            put(f"theme/maps/{name}.js", self.definitions[name])
+            relative = f"theme/maps/{name}.js"
+            target = output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            target.write_text(self.definitions[name], encoding="utf-8")
+            written.append(relative)
         for package, name in VENDOR_FILES:
             relative = f"theme/vendor/{package}/{name.removeprefix('dist/')}"
             (output / relative).parent.mkdir(parents=True, exist_ok=True)

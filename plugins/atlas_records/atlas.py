@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,21 @@ class Atlas:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity != "error"]
+
+    def report(self, stream) -> int:
+        """Print every problem (path:line: field: message), as GitHub annotations too when run by GitHub
+        Actions, then a count; return the number of errors. Used by `invoke check` and by the build."""
+        annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+        for problem in self.problems:
+            print(problem, file=stream)
+            if annotate:
+                level = "error" if problem.severity == "error" else "warning"
+                line = f",line={problem.line}" if problem.line else ""
+                print(f"::{level} file={problem.path}{line}::{problem.field}: {problem.message}", file=stream)
+        counts = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        records = sum(len(v) for v in self.records.values())
+        print(f"Checked {records} records: {counts}.", file=stream)
+        return len(self.errors)
 
     def of_type(self, record_type: str) -> list[Record]:
         return list(self.records.get(record_type, {}).values())
@@ -61,6 +77,7 @@ def load_atlas(root: Path, languages: list[str], default_language: str, cache_di
             record, problems = found
             atlas.problems += problems
             if record is not None:
+                record.digest = key
                 atlas.records[record_type][record.slug] = record
     cache.save()
     atlas.problems += reference_problems(atlas.records, atlas.relative)

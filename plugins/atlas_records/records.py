@@ -43,6 +43,8 @@ class Record:
     facts: dict
     doc: Document
     texts: dict[str, Text] = field(default_factory=dict)
+    # Digest of the facts' and texts' bytes and of the bundle's file names (set by load_atlas).
+    digest: str = ""
 
     @property
     def facts_path(self) -> Path:

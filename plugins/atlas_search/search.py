@@ -59,8 +59,25 @@ class SearchBuild:
         self.site = site
         self.pages = set(site.atlas.records.get("page", {}))
 
+    def language_written(self, output: Path, lang: str) -> None:
+        """Index a language as soon as its pages are written: Pagefind runs while the next language renders."""
+        if getattr(self, "runs", None) is None:
+            previous = self.site.render_cache.previous
+            self.runs = LanguageRuns(Path(output), previous if previous and previous.is_dir() else None)
+        self.runs.start(lang)
+
+    def write(self, output: Path, views_by_lang: dict | None = None) -> None:
+        runs = getattr(self, "runs", None)
+        if runs is None:
+            return
+        status = runs.finish(self.site.languages)
+        if status:
+            print(f"search: Pagefind failed (exit status {status}); the site was not built.", file=sys.stderr)
+            raise SystemExit(1)
+        self.site.render_cache.extra["search"] = runs.digests
+
     def add_specs(self, specs: list) -> None:
-        specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context))
+        specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context, depends=self.site.lists_depend()))
 
     def search_context(self, views) -> dict:
         return {"search_translations": ui_translations(views._), "search_facets": self.facets(views)}
@@ -110,53 +127,69 @@ def pagefind_command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def index_site(folder: Path, quiet: bool = True, previous: Path | None = None) -> int:
-    """Index a built site in place (writes folder/pagefind/); return Pagefind's exit status.
+class LanguageRuns:
+    """Pagefind runs of one build, one per language, started as each language's pages are written (at most
+    PARALLEL_RUNS at once), then assembled into one bundle. A language whose indexed pages are byte for byte
+    those of the previous build keeps the previous build's index."""
 
-    One Pagefind run per language (each page is indexed by its <html lang>, so the index of a language only
-    depends on that language's pages), at most two at a time. A language whose indexed pages are byte for byte
-    those of the previous build (previous: the output it was built into) keeps the previous build's index."""
-    folder = Path(folder)
-    languages = _languages(folder)
-    if not languages:
-        return _pagefind(folder, None, folder / BUNDLE, quiet)
-    digests = {lang: _pages_digest(folder, lang) for lang in languages}
-    old_digests, old_bundle = {}, None
-    if previous is not None and (Path(previous) / BUNDLE / ENTRY).is_file():
-        old_bundle = Path(previous) / BUNDLE
-        old_digests = _read_keys(Path(previous)).get("search", {})
-    reuse = [lang for lang in languages if old_digests.get(lang) == digests[lang] and _has_language(old_bundle, lang)]
-    fresh = [lang for lang in languages if lang not in reuse]
-    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=folder.parent))
-    try:
-        running: list[tuple[str, subprocess.Popen]] = []
-        for lang in fresh:
-            while len(running) >= PARALLEL_RUNS:
-                status = _wait_first(running)
-                if status:
-                    return status
-            running.append((lang, _start(folder, lang, work / lang, quiet)))
-        while running:
-            status = _wait_first(running)
-            if status:
-                return status
-        _assemble(folder / BUNDLE, languages, {lang: work / lang for lang in fresh}, old_bundle, reuse)
-    except FileNotFoundError as error:
-        print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    _write_keys(folder, {"search": digests})
-    return 0
+    def __init__(self, folder: Path, previous: Path | None, quiet: bool = True):
+        self.folder, self.quiet = folder, quiet
+        self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=folder.parent))
+        self.old_bundle = previous / BUNDLE if previous and (previous / BUNDLE / ENTRY).is_file() else None
+        self.old_digests = _read_keys(previous).get("search", {}) if self.old_bundle else {}
+        self.digests: dict[str, str] = {}
+        self.reuse: list[str] = []
+        self.fresh: list[str] = []
+        self.waiting: list[str] = []
+        self.running: list[tuple[str, subprocess.Popen]] = []
+        self.status = 0
+
+    def start(self, lang: str) -> None:
+        self.digests[lang] = _pages_digest(self.folder, lang)
+        if self.old_digests.get(lang) == self.digests[lang] and _has_language(self.old_bundle, lang):
+            self.reuse.append(lang)
+            return
+        self.fresh.append(lang)
+        self.waiting.append(lang)
+        self._launch()
+
+    def _launch(self) -> None:
+        still = []
+        for lang, process in self.running:
+            if process.poll() is None:
+                still.append((lang, process))
+            else:
+                self.status = self.status or process.returncode
+        self.running = still
+        while self.waiting and len(self.running) < PARALLEL_RUNS and not self.status:
+            lang = self.waiting.pop(0)
+            try:
+                self.running.append((lang, _start(self.folder, lang, self.work / lang, self.quiet)))
+            except FileNotFoundError as error:
+                print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
+                self.status = 1
+
+    def finish(self, languages) -> int:
+        try:
+            while (self.waiting or self.running) and not self.status:
+                if self.running:
+                    lang, process = self.running.pop(0)
+                    self.status = self.status or process.wait()
+                self._launch()
+            for _, process in self.running:
+                process.kill()
+                process.wait()
+            if not self.status:
+                languages = [lang for lang in languages if lang in self.digests]
+                runs = {lang: self.work / lang for lang in self.fresh}
+                _assemble(self.folder / BUNDLE, languages, runs, self.old_bundle, self.reuse)
+            return self.status
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
 
 
 ENTRY = "pagefind-entry.json"
 PARALLEL_RUNS = 2
-
-
-def _languages(folder: Path) -> list[str]:
-    """The languages of the site: the top folders holding a search page."""
-    return sorted(p.name for p in folder.iterdir() if (p / SEARCH_PAGE[0] / "index.html").is_file())
 
 
 def _glob(lang: str) -> str:
@@ -188,14 +221,6 @@ def _has_language(bundle: Path | None, lang: str) -> bool:
     return lang in entry.get("languages", {})
 
 
-def _pagefind(folder: Path, glob: str | None, output: Path, quiet: bool) -> int:
-    try:
-        return _start(folder, None, output, quiet, glob).wait()
-    except FileNotFoundError as error:
-        print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
-        return 1
-
-
 def _start(folder: Path, lang: str | None, output: Path, quiet: bool, glob: str | None = None) -> subprocess.Popen:
     command = [*pagefind_command(), "--site", str(folder), "--output-path", str(output)]
     glob = glob or (_glob(lang) if lang else None)
@@ -204,18 +229,6 @@ def _start(folder: Path, lang: str | None, output: Path, quiet: bool, glob: str 
     if quiet:
         command.append("--silent")
     return subprocess.Popen(command)
-
-
-def _wait_first(running: list) -> int:
-    """Wait for the oldest run; on failure stop the others and return its status."""
-    lang, process = running.pop(0)
-    status = process.wait()
-    if status:
-        for _, other in running:
-            other.kill()
-            other.wait()
-        running.clear()
-    return status
 
 
 def _language_files(bundle: Path, lang: str) -> list[Path]:
@@ -271,17 +284,3 @@ def _read_keys(output: Path) -> dict:
         return json.loads(manifest_path(output).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _write_keys(folder: Path, extra: dict) -> None:
-    """Add to the keys file of the build in folder (moved beside the output with it by tasks.build_site)."""
-    from atlas_site.render_cache import manifest_path
-
-    path = manifest_path(folder)
-    if not path.is_file():
-        return
-    data = _read_keys(folder)
-    data.update(extra)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, path)

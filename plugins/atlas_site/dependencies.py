@@ -3,7 +3,8 @@
 A page names what it shows with tokens (PageSpec.depends):
     ("record", type, slug)   every file of that record's bundle: facts, texts in every language, photos;
     ("summaries", type)      every record of that type as lists show it: facts and front matter, not the bodies,
-                             plus which records exist (adding or removing one changes it).
+                             plus which records exist (adding or removing one changes it);
+    ("file", path)           the bytes of a file outside the records (an npm package's data...).
 A page that names nothing depends on every record. Digests are of bytes and parsed values, never file times.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from pathlib import Path
 
 EVERYTHING = ("everything",)
 
@@ -44,6 +46,9 @@ class Dependencies:
             for record in sorted(self.atlas.of_type(token[1]), key=lambda r: r.slug):
                 digest.update(_summary(record))
             return digest.digest()
+        if kind == "file":
+            path = Path(token[1])
+            return hashlib.sha256(path.read_bytes() if path.is_file() else b"missing").digest()
         if kind == "everything":
             digest = hashlib.sha256(b"everything\0")
             for record_type in sorted(self.atlas.records):
@@ -55,9 +60,11 @@ class Dependencies:
 
     @staticmethod
     def _bundle(record) -> bytes:
-        digest = hashlib.sha256(f"{record.type}\0{record.slug}\0".encode())
+        # record.digest covers the facts, the texts and the names of the other files; their bytes are added.
+        digest = hashlib.sha256(f"{record.type}\0{record.slug}\0{record.digest}\0".encode())
         for path in sorted(record.folder.rglob("*")):
-            if path.is_file():
+            counted = record.digest and path.parent == record.folder and path.name.startswith("index.")
+            if path.is_file() and not counted:
                 digest.update(path.relative_to(record.folder).as_posix().encode() + b"\0" + path.read_bytes())
         return digest.digest()
 

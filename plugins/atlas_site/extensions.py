@@ -4,6 +4,7 @@ connect_extension(name, factory) makes factory(site) once per AtlasSite (when th
 PLUGINS) and connects whichever of these methods the object has:
     add_specs(specs)                        -- append PageSpec objects: pages in every language
     page_context(views, parts, context)     -- add to a page's template context before it is rendered
+    language_written(output, lang)          -- every page of lang is written
     write(output, views_by_lang)            -- write extra files once every page is written
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sys
 import weakref
 
-from .site import page_context, page_specs_hook, site_written
+from .site import language_written, page_context, page_specs_hook, site_written
 
 
 def plugin_enabled(settings: dict, name: str) -> bool:
@@ -40,6 +41,11 @@ def connect_extension(name: str, factory) -> None:
         if build is not None and hasattr(build, "page_context"):
             build.page_context(views, parts, context)
 
+    def on_language_written(site, output, lang):
+        build = build_of(site)
+        if build is not None and hasattr(build, "language_written"):
+            build.language_written(output, lang)
+
     def on_site_written(site, output, views_by_lang):
         build = build_of(site)
         if build is not None and hasattr(build, "write"):
@@ -48,6 +54,7 @@ def connect_extension(name: str, factory) -> None:
     # The handlers are closures: blinker would drop weakly held ones as soon as this function returns.
     page_specs_hook.connect(on_page_specs, weak=False)
     page_context.connect(on_page_context, weak=False)
+    language_written.connect(on_language_written, weak=False)
     site_written.connect(on_site_written, weak=False)
 
 

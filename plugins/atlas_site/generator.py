@@ -15,11 +15,6 @@ from .site import AtlasSite, build_cache_dir
 logger = logging.getLogger(__name__)
 
 
-def report(problems, stream=sys.stderr) -> None:
-    for problem in problems:
-        print(problem, file=stream)
-
-
 class AtlasGenerator(Generator):
     """Checks run when the generator is made: Pelican empties the output folder only after that."""
 
@@ -36,8 +31,8 @@ class AtlasGenerator(Generator):
             self.config["default_language"],
             cache_dir=build_cache_dir(self.theme),
         )
-        if self.atlas.errors:
-            report(self.atlas.errors)
+        # The same report as `invoke check` (tasks.build_site relies on it: it does not check separately).
+        if self.atlas.report(sys.stderr):
             print(f"{len(self.atlas.errors)} error(s) in the content: nothing was built.", file=sys.stderr)
             # SystemExit, not an exception: editors get the list above, never a traceback.
             raise SystemExit(1)

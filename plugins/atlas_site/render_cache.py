@@ -68,6 +68,8 @@ class RenderCache:
         self.pages: dict[str, list] = {}
         self.old: dict[str, list] = {}
         self.reused = 0
+        self.extra: dict[str, object] = {}  # other keys of this build (the search's), kept with the pages'
+        self.made_dirs: set[Path] = set()
         digest = hashlib.sha256(b"atlas-render-2\0")
         _tree_digest(digest, Path(site.theme) / "templates", ("*",))
         _tree_digest(digest, Path(site.theme) / "translations", ("*.po",))
@@ -101,7 +103,9 @@ class RenderCache:
                 target = output / name
                 if name != relative and target.exists():
                     continue  # brought by another page too (a photo shown in every language)
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in self.made_dirs:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self.made_dirs.add(target.parent)
                 _link_or_copy(self.previous / name, target)
         except OSError:
             return False
@@ -118,7 +122,9 @@ class RenderCache:
         path = Path(self.manifest_out)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"version": 2, "pages": self.pages}, sort_keys=True), encoding="utf-8")
+        temporary.write_text(
+            json.dumps({**self.extra, "version": 2, "pages": self.pages}, sort_keys=True), encoding="utf-8"
+        )
         os.replace(temporary, path)
 
 

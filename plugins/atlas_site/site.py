@@ -22,10 +22,12 @@ from .views import Views, sort_key
 # Hooks for other atlas plugins (maps, data...), sent with the AtlasSite as sender:
 #   page_context(site, views=, parts=, context=): add to a page's template context before it is rendered;
 #   site_written(site, output=, views_by_lang=): write extra files once every page is written;
-#   page_specs_hook(site, specs=): append PageSpec objects for whole new pages, written in every language.
+#   page_specs_hook(site, specs=): append PageSpec objects for whole new pages, written in every language;
+#   language_written(site, output=, lang=): every page of lang is written (the search indexes it meanwhile).
 page_context = signal("atlas_page_context")
 site_written = signal("atlas_site_written")
 page_specs_hook = signal("atlas_page_specs")
+language_written = signal("atlas_language_written")
 
 
 @dataclass
@@ -127,6 +129,12 @@ class AtlasSite:
 
     # -- pages -----------------------------------------------------------------------------------
     def page_specs(self) -> list[PageSpec]:
+        """Every page of the build (made once: plugins add theirs through page_specs_hook)."""
+        if getattr(self, "_specs", None) is None:
+            self._specs = self._page_specs()
+        return list(self._specs)
+
+    def _page_specs(self) -> list[PageSpec]:
         lists = self.lists_depend()
         specs = [PageSpec((), "home.html", self.home_context, depends=lists)]
         specs.append(
@@ -328,6 +336,7 @@ class AtlasSite:
         self.render_cache = cache = RenderCache(self)
         self.dependencies = Dependencies(self.atlas)
         self._made_dirs: set[Path] = set()
+        cache.made_dirs = self._made_dirs
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
         for lang in self.languages:
@@ -348,6 +357,7 @@ class AtlasSite:
                 cache.record(relative, key, self._attachments)
                 self._attachments = None
             written += self.write_aliases(output, views)
+            language_written.send(self, output=output, lang=lang)
         written.append(self.write_root(output))
         site_written.send(self, output=output, views_by_lang=views_by_lang)
         self.render_cache.save()
@@ -410,12 +420,7 @@ class AtlasSite:
     def write(self, output: Path, parts: tuple[str, ...], template: str, context: dict) -> str:
         relative = Path(*parts) / "index.html"
         target = output / relative
-        folder = target.parent
-        made = getattr(self, "_made_dirs", None)
-        if made is None or folder not in made:
-            folder.mkdir(parents=True, exist_ok=True)
-            if made is not None:
-                made.add(folder)
+        make_folder(target.parent, getattr(self, "_made_dirs", None))
         html = self.env.get_template(template).render(context)
         target.write_text(html, encoding="utf-8")
         return str(relative)
@@ -459,6 +464,14 @@ class AtlasSite:
         html = self.env.get_template("root.html").render(context)
         (output / "index.html").write_text(html, encoding="utf-8")
         return "index.html"
+
+
+def make_folder(folder: Path, made: set | None = None) -> None:
+    """mkdir -p, once per folder and build: tens of thousands of pages share few folders' parents."""
+    if made is None or folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
 
 
 def build_cache_dir(theme) -> Path:
