@@ -9,10 +9,12 @@ for point at the files the build copies from node_modules, so the pages load not
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import folium
-from folium.map import FitBounds
-from folium.plugins import MarkerCluster
+if TYPE_CHECKING:
+    import folium
+
+# folium is imported by the functions that use it: a rebuild whose maps did not change never loads it.
 
 MAP_ID = "atlas_map"  # the id of the map's element on every page (one map per page)
 
@@ -28,6 +30,10 @@ def _local_assets(static: str, cluster: bool) -> tuple[list, list]:
 
 def build_map(config: dict, static: str, bounds=None, cluster: bool = False) -> folium.Map:
     """The folium map: our tile layer, optional bounds to fit and marker cluster group; no uuid anywhere."""
+    import folium
+    from folium.map import FitBounds
+    from folium.plugins import MarkerCluster
+
     js, css = _local_assets(static, cluster)
     fmap = folium.Map(
         location=[20, 0],
@@ -82,6 +88,9 @@ def assets(fmap: folium.Map) -> dict:
 
 def factory_script(name: str, fmap: folium.Map) -> str:
     """folium's rendered script wrapped as AtlasMapDefinitions[name](), returning the layers it made."""
+    import folium
+    from folium.plugins import MarkerCluster
+
     figure = fmap.get_root()
     figure.render()
     body = "\n".join(line.rstrip() for line in figure.script.render().splitlines() if line.strip())
