@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from atlas_site.extensions import plugin_enabled
+from atlas_site.render_cache import link_or_copy
 from PIL import Image, ImageOps
 
 WIDTHS = (480, 960, 1600)
@@ -160,16 +161,5 @@ def publish_cached(files: dict[str, Path], output: Path) -> list[str]:
         target = Path(output) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
-        _link_or_copy(cached, target)
+        link_or_copy(cached, target)
     return sorted(files)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Hard-link a cached file into the site (nothing writes into it afterwards), else copy it."""
-    if os.stat(source).st_mode & 0o044 == 0o044:  # readable by the web server: the site's files must be
-        try:
-            os.link(source, target)
-            return
-        except OSError:
-            pass
-    shutil.copyfile(source, target)

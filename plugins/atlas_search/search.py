@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas_site.extensions import plugin_enabled
+from atlas_site.render_cache import link_or_copy
 from atlas_site.site import PageSpec
 from atlas_site.views import sort_key
 
@@ -239,10 +239,7 @@ def _language_files(bundle: Path, lang: str) -> list[Path]:
 
 def _link(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    link_or_copy(source, target)
 
 
 def _assemble(bundle: Path, languages, runs: dict, old_bundle: Path | None, reuse: list[str]) -> None:

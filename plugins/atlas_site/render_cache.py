@@ -106,7 +106,7 @@ class RenderCache:
                 if target.parent not in self.made_dirs:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     self.made_dirs.add(target.parent)
-                _link_or_copy(self.previous / name, target)
+                link_or_copy(self.previous / name, target)
         except OSError:
             return False
         self.pages[relative] = old
@@ -128,12 +128,15 @@ class RenderCache:
         os.replace(temporary, path)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        raise
-    except OSError:
-        if not source.is_file():
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a finished file into the site (nothing writes through it afterwards), else copy it. A file the
+    web server could not read (a cache entry made with a tight umask) is copied, with the default permissions."""
+    if os.stat(source).st_mode & 0o044 == 0o044:
+        try:
+            os.link(source, target)
+            return
+        except FileExistsError:
             raise
-        shutil.copyfile(source, target)
+        except OSError:
+            pass
+    shutil.copyfile(source, target)
