@@ -573,9 +573,9 @@ class DataBuild:
             target.write_bytes(data)
         return sorted(["/".join(parts) for parts in written] + kept)
 
-    def calendar_files(self, views, output: Path | None = None, kept: list | None = None) -> dict:
-        """The calendars of one language. With output, a place's calendar whose place and events did not change
-        is taken from the previous build (listed in kept) instead of being made again: there is one per place."""
+    def calendar_files(self, views, output: Path, kept: list) -> dict:
+        """The calendars of one language. A place's calendar whose place and events did not change is taken
+        from the previous build (and listed in kept) instead of being made again: there is one per place."""
         lang, _ = views.lang, views._
         cal = Calendars(self, views)
         files = {}
@@ -600,7 +600,7 @@ class DataBuild:
         for record in sorted(self.site.atlas.of_type("centre"), key=lambda r: r.slug):
             path = self.ics_path(lang, "centres", record.slug)
             shows = (("record", "centre", record.slug), ("summaries", "event"))
-            if output is not None and self.site.unchanged_file(output, "/".join(path), shows):
+            if self.site.unchanged_file(output, "/".join(path), shows):
                 kept.append("/".join(path))
                 continue
             name = views.link("centre", record.slug)["name"]

@@ -58,23 +58,23 @@ class SearchBuild:
     def __init__(self, site):
         self.site = site
         self.pages = set(site.atlas.records.get("page", {}))
+        self.runs: LanguageRuns | None = None  # made when the first language is written
 
     def language_written(self, output: Path, lang: str) -> None:
         """Index a language as soon as its pages are written: Pagefind runs while the next language renders."""
-        if getattr(self, "runs", None) is None:
+        if self.runs is None:
             previous = self.site.render_cache.previous
             self.runs = LanguageRuns(Path(output), previous if previous and previous.is_dir() else None)
         self.runs.start(lang)
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> None:
-        runs = getattr(self, "runs", None)
-        if runs is None:
+        if self.runs is None:
             return
-        status = runs.finish(self.site.languages)
+        status = self.runs.finish(self.site.languages)
         if status:
             print(f"search: Pagefind failed (exit status {status}); the site was not built.", file=sys.stderr)
             raise SystemExit(1)
-        self.site.render_cache.extra["search"] = runs.digests
+        self.site.render_cache.extra["search"] = self.runs.digests
 
     def add_specs(self, specs: list) -> None:
         specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context, depends=self.site.lists_depend()))

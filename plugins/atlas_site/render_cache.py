@@ -103,15 +103,19 @@ class RenderCache:
                 target = output / name
                 if name != relative and target.exists():
                     continue  # brought by another page too (a photo shown in every language)
-                if target.parent not in self.made_dirs:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    self.made_dirs.add(target.parent)
+                self.make_folder(target.parent)
                 link_or_copy(self.previous / name, target)
         except OSError:
             return False
         self.pages[relative] = old
         self.reused += 1
         return True
+
+    def make_folder(self, folder: Path) -> None:
+        """mkdir -p once per folder and build: a rebuild puts some 40,000 files into new folders."""
+        if folder not in self.made_dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made_dirs.add(folder)
 
     def record(self, relative: str, key: str, attachments: list[str]) -> None:
         self.pages[relative] = [key, sorted(set(attachments))]

@@ -73,6 +73,8 @@ class AtlasSite:
             lang: Formatter(lang, load_translations(self.theme / "translations", lang)) for lang in self.languages
         }
         self._places: dict[bool, list] = {}
+        self._specs: list[PageSpec] | None = None
+        self._attachments: list[str] | None = None  # files brought by the page being built (see attach)
         self._events_by_place = defaultdict(list)
         for event in atlas.of_type("event"):
             for slug in event.get("places") or []:
@@ -130,7 +132,7 @@ class AtlasSite:
     # -- pages -----------------------------------------------------------------------------------
     def page_specs(self) -> list[PageSpec]:
         """Every page of the build (made once: plugins add theirs through page_specs_hook)."""
-        if getattr(self, "_specs", None) is None:
+        if self._specs is None:
             self._specs = self._page_specs()
         return list(self._specs)
 
@@ -335,8 +337,6 @@ class AtlasSite:
         written, views_by_lang = [], {}
         self.render_cache = cache = RenderCache(self)
         self.dependencies = Dependencies(self.atlas)
-        self._made_dirs: set[Path] = set()
-        cache.made_dirs = self._made_dirs
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
         for lang in self.languages:
@@ -349,7 +349,7 @@ class AtlasSite:
                 if cache.reuse(relative, key, output):
                     continue
                 menu = menu or self.menu(views)
-                self._attachments: list[str] = []
+                self._attachments = []
                 context = self.base_context(views, spec.parts, menu)
                 context.update(spec.context(views))
                 page_context.send(self, views=views, parts=spec.parts, context=context)
@@ -367,7 +367,7 @@ class AtlasSite:
     def attach(self, relative: str) -> None:
         """Name a file (path in the site) that the page being built brings with it, such as its share card:
         when the page is taken unchanged from the previous build, so is that file."""
-        if getattr(self, "_attachments", None) is not None:
+        if self._attachments is not None:
             self._attachments.append(relative)
 
     def unchanged_file(self, output: Path, relative: str, depends: tuple[tuple, ...]) -> bool:
@@ -420,7 +420,7 @@ class AtlasSite:
     def write(self, output: Path, parts: tuple[str, ...], template: str, context: dict) -> str:
         relative = Path(*parts) / "index.html"
         target = output / relative
-        make_folder(target.parent, getattr(self, "_made_dirs", None))
+        self.render_cache.make_folder(target.parent)
         html = self.env.get_template(template).render(context)
         target.write_text(html, encoding="utf-8")
         return str(relative)
@@ -464,14 +464,6 @@ class AtlasSite:
         html = self.env.get_template("root.html").render(context)
         (output / "index.html").write_text(html, encoding="utf-8")
         return "index.html"
-
-
-def make_folder(folder: Path, made: set | None = None) -> None:
-    """mkdir -p, once per folder and build: tens of thousands of pages share few folders' parents."""
-    if made is None or folder not in made:
-        folder.mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(folder)
 
 
 def build_cache_dir(theme) -> Path:
