@@ -7,6 +7,7 @@ inode of a file tells whether the rebuild took it from the previous output or wr
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -40,7 +41,15 @@ def rebuild_and_compare(root: Path, output: Path, tmp_path: Path) -> tuple[set[s
     import tasks
 
     before = inodes(output)
+    # Hard links to the previous output's files: had the rebuild written through a link it made to one of them
+    # (instead of replacing it), a witness would show new bytes.
+    witness = tmp_path / f"witness-{len(list(tmp_path.glob('witness-*')))}"
+    for name in before:
+        (witness / name).parent.mkdir(parents=True, exist_ok=True)
+        os.link(output / name, witness / name)
+    witnessed = files(witness)
     assert tasks.build_site(output=output, root=root) == 0
+    assert files(witness) == witnessed, "the rebuild wrote into the previous output's files"
     fresh = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
     assert tasks.build_site(output=fresh, root=root) == 0
     rebuilt, expected = files(output), files(fresh)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import shutil
+from importlib.metadata import version
 from pathlib import Path
 
 from atlas_site.labels import DISCIPLINES, KINDS, PRECISIONS
-from atlas_site.site import PageSpec
+from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
 from babel import Locale
 
@@ -57,14 +60,33 @@ class MapBuild:
         if name not in self._assets:
             cluster = records is not None
             points = [(r["coordinates"]["lat"], r["coordinates"]["lon"]) for r in records or []]
-            fmap = build_map(self.config, self.static, bounds_of(points), cluster=cluster)
-            self.definitions[name] = factory_script(name, fmap)
-            found = assets(fmap)
+            script, found = self.cached_definition(name, points, cluster)
+            self.definitions[name] = script
             found["js"] += [f"{self.static}/maps/{name}.js", f"{self.static}/js/atlas-map.js"]
             found["css"].append(f"{self.static}/css/map.css")
             self._assets[name] = found
         self.site.attach(f"theme/maps/{name}.js")  # a page reused from the previous build brings its copy
         return self._assets[name]
+
+    def cached_definition(self, name: str, points: list, cluster: bool) -> tuple[str, dict]:
+        """folium's script and assets for a map, from the build cache when the same map was made before (folium
+        and its templates take longer to load than a rebuild of one page takes to render)."""
+        source = Path(__file__).with_name("definitions.py").read_bytes()
+        text = json.dumps([name, points, cluster, self.static, self.config], sort_keys=True, default=str)
+        key = hashlib.sha256(source + f"\0{version('folium')}\0{text}".encode()).hexdigest()
+        path = build_cache_dir(self.site.theme) / "atlas-maps" / f"{key}.json"
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            return cached["script"], cached["assets"]
+        except (OSError, ValueError, KeyError):
+            pass
+        fmap = build_map(self.config, self.static, bounds_of(points), cluster=cluster)
+        script, found = factory_script(name, fmap), assets(fmap)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"script": script, "assets": found}), encoding="utf-8")
+        os.replace(temporary, path)
+        return script, found
 
     # -- page contexts ---------------------------------------------------------------------------
     def page_context(self, views, parts: tuple, context: dict) -> None:

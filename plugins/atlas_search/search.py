@@ -64,7 +64,11 @@ class SearchBuild:
         """Index a language as soon as its pages are written: Pagefind runs while the next language renders."""
         if self.runs is None:
             previous = self.site.render_cache.previous
-            self.runs = LanguageRuns(Path(output), previous if previous and previous.is_dir() else None)
+            self.runs = LanguageRuns(
+                Path(output),
+                previous if previous and previous.is_dir() else None,
+                known=self.site.render_cache.content_digest,
+            )
         self.runs.start(lang)
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> None:
@@ -132,8 +136,9 @@ class LanguageRuns:
     PARALLEL_RUNS at once), then assembled into one bundle. A language whose indexed pages are byte for byte
     those of the previous build keeps the previous build's index."""
 
-    def __init__(self, folder: Path, previous: Path | None, quiet: bool = True):
-        self.folder, self.quiet = folder, quiet
+    def __init__(self, folder: Path, previous: Path | None, known=None, quiet: bool = True):
+        """known(relative) -> digest of a page's bytes when the build already has it, else None."""
+        self.folder, self.quiet, self.known = folder, quiet, known or (lambda relative: None)
         self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=folder.parent))
         self.old_bundle = previous / BUNDLE if previous and (previous / BUNDLE / ENTRY).is_file() else None
         self.old_digests = _read_keys(previous).get("search", {}) if self.old_bundle else {}
@@ -145,7 +150,7 @@ class LanguageRuns:
         self.status = 0
 
     def start(self, lang: str) -> None:
-        self.digests[lang] = _pages_digest(self.folder, lang)
+        self.digests[lang] = _pages_digest(self.folder, lang, self.known)
         if self.old_digests.get(lang) == self.digests[lang] and _has_language(self.old_bundle, lang):
             self.reuse.append(lang)
             return
@@ -197,11 +202,14 @@ def _glob(lang: str) -> str:
     return f"{lang}/{{*,*/*}}/index.html"
 
 
-def _pages_digest(folder: Path, lang: str) -> str:
+def _pages_digest(folder: Path, lang: str, known) -> str:
+    """Digest of the bytes of every page Pagefind indexes in lang (known(relative) spares reading a page)."""
     digest = hashlib.sha256(f"{_pagefind_version()}\0".encode())
     base = folder / lang
     for path in sorted([*base.glob("*/index.html"), *base.glob("*/*/index.html")]):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        relative = path.relative_to(folder).as_posix()
+        page = known(relative) or hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.update(f"{relative}\0{page}\0".encode())
     return digest.hexdigest()
 
 

@@ -14,12 +14,14 @@ and files always belong to the same build. Without these variables every page is
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 PLUGINS_DIR = Path(__file__).resolve().parent.parent
@@ -70,7 +72,7 @@ class RenderCache:
         self.reused = 0
         self.extra: dict[str, object] = {}  # other keys of this build (the search's), kept with the pages'
         self.made_dirs: set[Path] = set()
-        digest = hashlib.sha256(b"atlas-render-2\0")
+        digest = hashlib.sha256(b"atlas-render-3\0")
         _tree_digest(digest, Path(site.theme) / "templates", ("*",))
         _tree_digest(digest, Path(site.theme) / "translations", ("*.po",))
         _tree_digest(digest, PLUGINS_DIR, ("*.py", "*.json"))
@@ -81,7 +83,7 @@ class RenderCache:
         if self.previous is not None and self.previous.is_dir():
             try:
                 old = json.loads(manifest_path(self.previous).read_text(encoding="utf-8"))
-                if isinstance(old, dict) and old.get("version") == 2 and isinstance(old.get("pages"), dict):
+                if isinstance(old, dict) and old.get("version") == 3 and isinstance(old.get("pages"), dict):
                     self.old = old["pages"]
             except (OSError, ValueError):
                 self.old = {}
@@ -93,18 +95,27 @@ class RenderCache:
             digest.update(part)
         return digest.hexdigest()
 
+    def can_reuse(self, relative: str, key: str) -> bool:
+        """True when the previous build wrote relative with the same key."""
+        old = self.old.get(relative)
+        return self.previous is not None and bool(old) and old[0] == key
+
     def reuse(self, relative: str, key: str, output: Path) -> bool:
         """Put the previous build's page (and the files it brought) in output when it had the same key."""
-        old = self.old.get(relative)
-        if self.previous is None or not old or old[0] != key:
-            return False
+        return self.can_reuse(relative, key) and self.link_previous(relative, output)
+
+    def link_previous(self, relative: str, output: Path) -> bool:
+        """Link the previous build's file and the files it brought into output; False when one is missing."""
+        old = self.old[relative]
         try:
-            for name in (relative, *old[1]):
+            self.make_folder((output / relative).parent)
+            link_or_copy(self.previous / relative, output / relative)
+            for name in old[1]:
                 target = output / name
-                if name != relative and target.exists():
-                    continue  # brought by another page too (a photo shown in every language)
                 self.make_folder(target.parent)
-                link_or_copy(self.previous / name, target)
+                # Brought by another page too (a photo shown in every language, a map's script): already there.
+                with contextlib.suppress(FileExistsError):
+                    link_or_copy(self.previous / name, target)
         except OSError:
             return False
         self.pages[relative] = old
@@ -117,8 +128,16 @@ class RenderCache:
             folder.mkdir(parents=True, exist_ok=True)
             self.made_dirs.add(folder)
 
-    def record(self, relative: str, key: str, attachments: list[str]) -> None:
-        self.pages[relative] = [key, sorted(set(attachments))]
+    def record(self, relative: str, key: str, attachments: list[str], content: bytes | None = None) -> None:
+        """Remember a file written by this build: its key, the files it brought and (for pages) a digest of
+        its bytes, which tells the search whether a language's pages changed without reading them again."""
+        written = hashlib.sha256(content).hexdigest() if content is not None else ""
+        self.pages[relative] = [key, sorted(set(attachments)), written]
+
+    def content_digest(self, relative: str) -> str | None:
+        """sha256 of a page's bytes, when this build wrote or reused it."""
+        entry = self.pages.get(relative)
+        return entry[2] if entry and entry[2] else None
 
     def save(self) -> None:
         if not self.manifest_out:
@@ -127,9 +146,41 @@ class RenderCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temporary.write_text(
-            json.dumps({**self.extra, "version": 2, "pages": self.pages}, sort_keys=True), encoding="utf-8"
+            json.dumps({**self.extra, "version": 3, "pages": self.pages}, sort_keys=True), encoding="utf-8"
         )
         os.replace(temporary, path)
+
+
+class Linker(threading.Thread):
+    """Links the reused pages of each language, in order, while the main thread renders the changed ones: a
+    rebuild is mostly folders made and files linked, system calls that do not hold the interpreter."""
+
+    def __init__(self, cache: RenderCache, output: Path, plan: dict[str, list[str]]):
+        super().__init__(name="atlas-linker", daemon=True)
+        self.cache, self.output, self.plan = cache, output, plan
+        self.done = {lang: threading.Event() for lang in plan}
+        self.failed: dict[str, list[str]] = {lang: [] for lang in plan}
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            for lang, relatives in self.plan.items():
+                for relative in relatives:
+                    if not self.cache.link_previous(relative, self.output):
+                        self.failed[lang].append(relative)
+                self.done[lang].set()
+        except BaseException as error:  # noqa: BLE001 -- handed to the main thread by wait()
+            self.error = error
+        finally:
+            for event in self.done.values():
+                event.set()
+
+    def wait(self, lang: str) -> list[str]:
+        """Once lang's pages are linked: those that could not be (to render instead)."""
+        self.done[lang].wait()
+        if self.error is not None:
+            raise self.error
+        return self.failed[lang]
 
 
 def link_or_copy(source: Path, target: Path) -> None:

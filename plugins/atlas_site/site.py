@@ -16,7 +16,7 @@ from .dependencies import Dependencies
 from .i18n import Formatter, load_translations
 from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
-from .render_cache import RenderCache
+from .render_cache import Linker, RenderCache
 from .views import Views, sort_key
 
 # Hooks for other atlas plugins (maps, data...), sent with the AtlasSite as sender:
@@ -339,30 +339,44 @@ class AtlasSite:
         self.dependencies = Dependencies(self.atlas)
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
+        # Every page's key first: unchanged pages are linked from the previous build by another thread while
+        # this one renders the others.
+        pages = {lang: [] for lang in self.languages}
         for lang in self.languages:
-            views = views_by_lang[lang] = self.activate(lang)
-            menu = None
             for spec in specs:
                 relative = Path(lang, *spec.parts, "index.html").as_posix()
                 key = cache.key(relative, spec.template, [menu_digest, *self.dependencies.digests(spec.depends)])
+                pages[lang].append((spec, relative, key))
                 written.append(relative)
-                if cache.reuse(relative, key, output):
-                    continue
-                menu = menu or self.menu(views)
-                self._attachments = []
-                context = self.base_context(views, spec.parts, menu)
-                context.update(spec.context(views))
-                page_context.send(self, views=views, parts=spec.parts, context=context)
-                self.write(output, (lang, *spec.parts), spec.template, context)
-                cache.record(relative, key, self._attachments)
-                self._attachments = None
+        linker = Linker(
+            cache, output, {lang: [r for _, r, k in pages[lang] if cache.can_reuse(r, k)] for lang in self.languages}
+        )
+        linker.start()
+        for lang in self.languages:
+            views = views_by_lang[lang] = self.activate(lang)
+            to_render = [(s, r, k) for s, r, k in pages[lang] if not cache.can_reuse(r, k)]
+            self.render_pages(output, views, to_render)
             written += self.write_aliases(output, views)
+            failed = set(linker.wait(lang))
+            self.render_pages(output, views, [(s, r, k) for s, r, k in pages[lang] if r in failed])
             language_written.send(self, output=output, lang=lang)
         written.append(self.write_root(output))
         site_written.send(self, output=output, views_by_lang=views_by_lang)
         self.render_cache.save()
         self.markdown.save()
         return written
+
+    def render_pages(self, output: Path, views: Views, pages: list[tuple[PageSpec, str, str]]) -> None:
+        """Build and write pages (spec, path, key) of views' language, remembering each key for the next build."""
+        menu = self.menu(views) if pages else None
+        for spec, relative, key in pages:
+            self._attachments = []
+            context = self.base_context(views, spec.parts, menu)
+            context.update(spec.context(views))
+            page_context.send(self, views=views, parts=spec.parts, context=context)
+            html = self.render_page(output, (views.lang, *spec.parts), spec.template, context)
+            self.render_cache.record(relative, key, self._attachments, html)
+            self._attachments = None
 
     def attach(self, relative: str) -> None:
         """Name a file (path in the site) that the page being built brings with it, such as its share card:
@@ -418,12 +432,16 @@ class AtlasSite:
         return url
 
     def write(self, output: Path, parts: tuple[str, ...], template: str, context: dict) -> str:
-        relative = Path(*parts) / "index.html"
-        target = output / relative
+        self.render_page(output, parts, template, context)
+        return str(Path(*parts) / "index.html")
+
+    def render_page(self, output: Path, parts: tuple[str, ...], template: str, context: dict) -> bytes:
+        """Render the page at /parts/ into output; return its bytes."""
+        target = output.joinpath(*parts, "index.html")
         self.render_cache.make_folder(target.parent)
-        html = self.env.get_template(template).render(context)
-        target.write_text(html, encoding="utf-8")
-        return str(relative)
+        html = self.env.get_template(template).render(context).encode("utf-8")
+        target.write_bytes(html)
+        return html
 
     def write_aliases(self, output: Path, views: Views) -> list[str]:
         written = []
