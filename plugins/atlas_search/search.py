@@ -67,7 +67,7 @@ class SearchBuild:
             self.runs = LanguageRuns(
                 Path(output),
                 previous if previous and previous.is_dir() else None,
-                known=self.site.render_cache.content_digest,
+                self.site.render_cache.content_digest,
             )
         self.runs.start(lang)
 
@@ -136,9 +136,9 @@ class LanguageRuns:
     PARALLEL_RUNS at once), then assembled into one bundle. A language whose indexed pages are byte for byte
     those of the previous build keeps the previous build's index."""
 
-    def __init__(self, folder: Path, previous: Path | None, known=None, quiet: bool = True):
+    def __init__(self, folder: Path, previous: Path | None, known, quiet: bool = True):
         """known(relative) -> digest of a page's bytes when the build already has it, else None."""
-        self.folder, self.quiet, self.known = folder, quiet, known or (lambda relative: None)
+        self.folder, self.quiet, self.known = folder, quiet, known
         self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=folder.parent))
         self.old_bundle = previous / BUNDLE if previous and (previous / BUNDLE / ENTRY).is_file() else None
         self.old_digests = _read_keys(previous).get("search", {}) if self.old_bundle else {}
