@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from invoke import task
@@ -101,7 +102,7 @@ def ensure_card_fonts() -> None:
 
 def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, root: Path = ROOT) -> int:
     """Build the atlas under root into a temporary folder; swap it into output only when everything passed."""
-    from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, manifest_path
+    from atlas_site.render_cache import MANIFEST_ENV, PRELINKED_ENV, PREVIOUS_ENV, manifest_path, prelink
 
     ensure_node_modules()
     ensure_card_fonts()
@@ -112,18 +113,25 @@ def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, roo
     # Pages whose inputs did not change are taken from the previous output (plugins/atlas_site/render_cache.py);
     # the keys of this build take the output's name only once the new output is in place.
     keys = manifest_path(staging)
+    marker = keys.with_name(f"{keys.name}.prelinked")
     env = {**os.environ, MANIFEST_ENV: str(keys)}
-    env.pop(PREVIOUS_ENV, None)
+    for name in (PREVIOUS_ENV, PRELINKED_ENV):
+        env.pop(name, None)
+    prelinking = None
     if output.is_dir() and manifest_path(output).is_file():
-        env[PREVIOUS_ENV] = str(output.resolve())
+        # The previous build's files are linked into the new folder while Pelican starts (render_cache.prelink).
+        env[PREVIOUS_ENV], env[PRELINKED_ENV] = str(output.resolve()), str(marker)
+        prelinking = threading.Thread(target=prelink, args=(output.resolve(), staging, marker), daemon=True)
+        prelinking.start()
     # The build checks every record first; its report goes to this process's stderr (editors and tests read it).
-    result = _run(
-        [sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file, "-o", str(staging), "-q"],
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # The staging folder is new: nothing for Pelican to empty (and emptying it would race with the prelinking).
+    command = [sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file]
+    command += ["-o", str(staging), "-q", "-e", "DELETE_OUTPUT_DIRECTORY=false"]
+    result = _run(command, env=env, stderr=subprocess.PIPE, text=True)
     sys.stderr.write(result.stderr)
+    if prelinking is not None:
+        prelinking.join()
+        marker.unlink(missing_ok=True)
 
     def discard() -> None:
         shutil.rmtree(staging, ignore_errors=True)

@@ -7,6 +7,7 @@ inode of a file tells whether the rebuild took it from the previous output or wr
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -67,6 +68,10 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def rendered_bodies(cache: Path) -> int:
+    return sum(len(json.loads(path.read_text(encoding="utf-8"))) for path in (cache / "atlas-markdown").glob("*.json"))
+
+
 def test_editing_a_place_description_rewrites_only_that_place(site, tmp_path):
     root, output = site
     text = root / "centres" / "abbaye-d-exemple" / "index.en.md"
@@ -112,3 +117,16 @@ def test_adding_and_removing_a_place_matches_a_build_from_nothing(site, tmp_path
     shutil.rmtree(root / "centres" / "prieure-copie")
     rebuild_and_compare(root, output, tmp_path)
     assert not (output / "fr" / "centres" / "prieure-copie").exists()
+
+
+def test_a_rebuild_keeps_every_description_in_the_markdown_cache(site, tmp_path):
+    import tasks
+
+    root, output = site
+    bodies = rendered_bodies(tmp_path / "cache")
+    text = root / "centres" / "abbaye-d-exemple" / "index.en.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert tasks.build_site(output=output, root=root) == 0
+    # The rebuild rendered few bodies, yet the cache keeps every record's: the next full build (after a
+    # template change, say) converts none of them again.
+    assert bodies > 1 and rendered_bodies(tmp_path / "cache") == bodies

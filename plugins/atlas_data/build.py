@@ -570,6 +570,7 @@ class DataBuild:
         for parts, data in sorted(written.items()):
             target = output.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # may be a link to the previous build's calendar: never write through it
             target.write_bytes(data)
         return sorted(["/".join(parts) for parts in written] + kept)
 
@@ -600,7 +601,7 @@ class DataBuild:
         for record in sorted(self.site.atlas.of_type("centre"), key=lambda r: r.slug):
             path = self.ics_path(lang, "centres", record.slug)
             shows = (("record", "centre", record.slug), ("summaries", "event"))
-            if self.site.unchanged_file(output, "/".join(path), shows):
+            if self.site.unchanged_file("/".join(path), shows):
                 kept.append("/".join(path))
                 continue
             name = views.link("centre", record.slug)["name"]

@@ -390,7 +390,7 @@ class MapBuild:
         def put(relative: str, make, depends: tuple) -> None:
             """Write make()'s text, unless the previous build's copy shows the same records (depends)."""
             written.append(relative)
-            if self.site.unchanged_file(output, relative, depends):
+            if self.site.unchanged_file(relative, depends):
                 return
             target = output / relative
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,8 @@ class MarkdownRenderer:
     """One renderer per build: Markdown with tables and definition lists, then sanitised.
 
     With a cache folder, bodies rendered by an earlier build are reused, keyed by a hash of the text and of what
-    decides the HTML (this file, the Markdown and nh3 versions); the cache keeps the bodies of the last build."""
+    decides the HTML (this file, the Markdown and nh3 versions); the cache keeps the bodies of the last build's
+    records, rendered or not (a rebuild renders few of them)."""
 
     def __init__(self, cache_dir: Path | None = None):
         self._md = markdown.Markdown(extensions=["tables", "def_list", "abbr", "sane_lists"], output_format="html")
@@ -97,9 +98,16 @@ class MarkdownRenderer:
             self._rendered[text] = html
         return self._rendered[text]
 
-    def save(self) -> None:
-        """Keep the bodies of this build for the next one (only when something changed)."""
-        if self._file is None or self._used == self._stored:
+    def save(self, bodies=()) -> None:
+        """Keep the bodies rendered by this build, and the stored ones of bodies (the texts of the build's
+        records), for the next build (only when something changed)."""
+        if self._file is None:
+            return
+        for body in bodies:
+            key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+            if key not in self._used and key in self._stored:
+                self._used[key] = self._stored[key]
+        if self._used == self._stored:
             return
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)

@@ -4,29 +4,31 @@ Every page gets a key before anything of it is built: a hash of its path and tem
 records it shows (its PageSpec's `depends`, see dependencies.py), and of everything else that decides its bytes:
 every template, the gettext catalogues, the plugins' code, the Pelican and atlas settings and the build's date.
 Never file times. When the previous build wrote the same path with the same key, its file, and the files it
-brought with it (share card, photos: see AtlasSite.attach), are hard-linked (or copied) into the new build
-instead of being rendered again.
+brought with it (share card, photos: see AtlasSite.attach), stay in the new build instead of being rendered again.
 
 tasks.build_site names the previous output (ATLAS_PREVIOUS_OUTPUT) and where to write this build's keys
-(ATLAS_RENDER_MANIFEST); it moves the keys to the output's name only once the new output is in place, so keys
-and files always belong to the same build. Without these variables every page is rendered.
+(ATLAS_RENDER_MANIFEST); while Pelican starts, it hard-links every file the previous build recorded into the new
+folder (prelink) and lists them in ATLAS_PRELINKED. The build renders over the files whose key changed (unlinking
+first: never writing through a link into the previous output) and removes those of pages that are gone. The keys
+take the output's name only once the new output is in place, so keys and files always belong to the same build.
+Without these variables every page is rendered.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import re
 import shutil
-import threading
+import time
 from pathlib import Path
 
 PLUGINS_DIR = Path(__file__).resolve().parent.parent
 PREVIOUS_ENV = "ATLAS_PREVIOUS_OUTPUT"
 MANIFEST_ENV = "ATLAS_RENDER_MANIFEST"
+PRELINKED_ENV = "ATLAS_PRELINKED"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -56,20 +58,21 @@ def _settings_text(settings: dict) -> str:
             return sorted(value, key=repr)
         return _ADDRESS.sub("", repr(value))
 
-    kept = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH",)}
+    kept = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY")}
     return json.dumps(kept, sort_keys=True, default=default, ensure_ascii=False)
 
 
 class RenderCache:
-    """Keys of this build's pages, and the previous build's files to reuse."""
+    """Keys of this build's pages, and which of the previous build's files are already in place."""
 
     def __init__(self, site):
         previous = os.environ.get(PREVIOUS_ENV)
         self.manifest_out = os.environ.get(MANIFEST_ENV)
+        self.prelinked_marker = os.environ.get(PRELINKED_ENV)
         self.previous = Path(previous) if previous else None
         self.pages: dict[str, list] = {}
         self.old: dict[str, list] = {}
-        self.reused = 0
+        self.prelinked: set[str] = set()
         self.extra: dict[str, object] = {}  # other keys of this build (the search's), kept with the pages'
         self.made_dirs: set[Path] = set()
         digest = hashlib.sha256(b"atlas-render-3\0")
@@ -81,12 +84,7 @@ class RenderCache:
         digest.update(site.today.isoformat().encode())  # what is past or upcoming changes with the date
         self.salt = digest.digest()
         if self.previous is not None and self.previous.is_dir():
-            try:
-                old = json.loads(manifest_path(self.previous).read_text(encoding="utf-8"))
-                if isinstance(old, dict) and old.get("version") == 3 and isinstance(old.get("pages"), dict):
-                    self.old = old["pages"]
-            except (OSError, ValueError):
-                self.old = {}
+            self.old = read_manifest(self.previous)
 
     def key(self, relative: str, template: str, digests: list[bytes]) -> str:
         digest = hashlib.sha256(self.salt)
@@ -95,35 +93,32 @@ class RenderCache:
             digest.update(part)
         return digest.hexdigest()
 
-    def can_reuse(self, relative: str, key: str) -> bool:
-        """True when the previous build wrote relative with the same key."""
-        old = self.old.get(relative)
-        return self.previous is not None and bool(old) and old[0] == key
-
-    def reuse(self, relative: str, key: str, output: Path) -> bool:
-        """Put the previous build's page (and the files it brought) in output when it had the same key."""
-        return self.can_reuse(relative, key) and self.link_previous(relative, output)
-
-    def link_previous(self, relative: str, output: Path) -> bool:
-        """Link the previous build's file and the files it brought into output; False when one is missing."""
-        old = self.old[relative]
+    def wait_prelinked(self, timeout: float = 600) -> None:
+        """Wait for prelink (run beside the build by tasks.build_site) to list what it put in place."""
+        if not self.prelinked_marker or not self.old:
+            return
+        marker, deadline = Path(self.prelinked_marker), time.monotonic() + timeout
+        while not marker.is_file() and time.monotonic() < deadline:
+            time.sleep(0.005)
         try:
-            self.make_folder((output / relative).parent)
-            link_or_copy(self.previous / relative, output / relative)
-            for name in old[1]:
-                target = output / name
-                self.make_folder(target.parent)
-                # Brought by another page too (a photo shown in every language, a map's script): already there.
-                with contextlib.suppress(FileExistsError):
-                    link_or_copy(self.previous / name, target)
-        except OSError:
+            self.prelinked = set(json.loads(marker.read_text(encoding="utf-8"))["linked"])
+        except (OSError, ValueError, KeyError):
+            self.prelinked = set()  # nothing is taken as reused: every page is rendered
+
+    def can_reuse(self, relative: str, key: str) -> bool:
+        """True when the previous build wrote relative with the same key and it is in place, with its files."""
+        old = self.old.get(relative)
+        return bool(old) and old[0] == key and relative in self.prelinked and self.prelinked.issuperset(old[1])
+
+    def reuse(self, relative: str, key: str) -> bool:
+        """Keep the previous build's file (already in place) when it had the same key."""
+        if not self.can_reuse(relative, key):
             return False
-        self.pages[relative] = old
-        self.reused += 1
+        self.pages[relative] = self.old[relative]
         return True
 
     def make_folder(self, folder: Path) -> None:
-        """mkdir -p once per folder and build: a rebuild puts some 40,000 files into new folders."""
+        """mkdir -p once per folder and build: a build puts some 40,000 files into new folders."""
         if folder not in self.made_dirs:
             folder.mkdir(parents=True, exist_ok=True)
             self.made_dirs.add(folder)
@@ -139,6 +134,31 @@ class RenderCache:
         entry = self.pages.get(relative)
         return entry[2] if entry and entry[2] else None
 
+    def remove_gone_pages(self, output: Path, pages: set[str]) -> None:
+        """Before any language is indexed: remove the previous build's pages that this build does not have."""
+        self._remove(output, {n for n in self.prelinked - pages if n.endswith("index.html") and n in self.old})
+
+    def remove_stale(self, output: Path) -> None:
+        """Remove what was put in place from the previous build but belongs to no file of this one (a deleted
+        place's card...), unless this build wrote that path again (then it is another file)."""
+        kept = set(self.pages)
+        for _, attachments, *_ in self.pages.values():
+            kept.update(attachments)
+        self._remove(output, self.prelinked - kept)
+
+    def _remove(self, output: Path, names: set[str]) -> None:
+        for name in sorted(names, reverse=True):
+            target = output / name
+            try:
+                if target.samefile(self.previous / name):
+                    target.unlink()
+            except OSError:
+                continue
+            for folder in target.parents:
+                if folder == output or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+
     def save(self) -> None:
         if not self.manifest_out:
             return
@@ -151,36 +171,46 @@ class RenderCache:
         os.replace(temporary, path)
 
 
-class Linker(threading.Thread):
-    """Links the reused pages of each language, in order, while the main thread renders the changed ones: a
-    rebuild is mostly folders made and files linked, system calls that do not hold the interpreter."""
+def read_manifest(output: Path) -> dict[str, list]:
+    """The keys of the build in output: path -> [key, files it brought, digest of its bytes]."""
+    try:
+        old = json.loads(manifest_path(output).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if isinstance(old, dict) and old.get("version") == 3 and isinstance(old.get("pages"), dict):
+        return old["pages"]
+    return {}
 
-    def __init__(self, cache: RenderCache, output: Path, plan: dict[str, list[str]]):
-        super().__init__(name="atlas-linker", daemon=True)
-        self.cache, self.output, self.plan = cache, output, plan
-        self.done = {lang: threading.Event() for lang in plan}
-        self.failed: dict[str, list[str]] = {lang: [] for lang in plan}
-        self.error: BaseException | None = None
 
-    def run(self) -> None:
-        try:
-            for lang, relatives in self.plan.items():
-                for relative in relatives:
-                    if not self.cache.link_previous(relative, self.output):
-                        self.failed[lang].append(relative)
-                self.done[lang].set()
-        except BaseException as error:  # noqa: BLE001 -- handed to the main thread by wait()
-            self.error = error
-        finally:
-            for event in self.done.values():
-                event.set()
+def prelink(previous: Path, output: Path, marker: Path) -> None:
+    """Hard-link every file the previous build recorded into output, then list what was linked in marker.
 
-    def wait(self, lang: str) -> list[str]:
-        """Once lang's pages are linked: those that could not be (to render instead)."""
-        self.done[lang].wait()
-        if self.error is not None:
-            raise self.error
-        return self.failed[lang]
+    tasks.build_site runs it on a thread while Pelican starts and loads the records: a rebuild is mostly
+    folders made and files linked, and those system calls overlap the build's own start. The build keeps a
+    file only when its key did not change (RenderCache.can_reuse), replaces the others and removes the stale."""
+    linked: list[str] = []
+    try:
+        made: set[Path] = set()
+        seen: set[str] = set()
+        for relative, entry in read_manifest(previous).items():
+            for name in (relative, *entry[1]):
+                if name in seen:
+                    continue
+                seen.add(name)
+                target = output / name
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                try:
+                    link_or_copy(previous / name, target)
+                    linked.append(name)
+                except OSError:
+                    continue
+    finally:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        temporary = marker.with_name(f"{marker.name}.tmp")
+        temporary.write_text(json.dumps({"linked": linked}), encoding="utf-8")
+        os.replace(temporary, marker)
 
 
 def link_or_copy(source: Path, target: Path) -> None:

@@ -16,7 +16,7 @@ from .dependencies import Dependencies
 from .i18n import Formatter, load_translations
 from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
-from .render_cache import Linker, RenderCache
+from .render_cache import RenderCache
 from .views import Views, sort_key
 
 # Hooks for other atlas plugins (maps, data...), sent with the AtlasSite as sender:
@@ -339,8 +339,6 @@ class AtlasSite:
         self.dependencies = Dependencies(self.atlas)
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
-        # Every page's key first: unchanged pages are linked from the previous build by another thread while
-        # this one renders the others.
         pages = {lang: [] for lang in self.languages}
         for lang in self.languages:
             for spec in specs:
@@ -348,22 +346,22 @@ class AtlasSite:
                 key = cache.key(relative, spec.template, [menu_digest, *self.dependencies.digests(spec.depends)])
                 pages[lang].append((spec, relative, key))
                 written.append(relative)
-        linker = Linker(
-            cache, output, {lang: [r for _, r, k in pages[lang] if cache.can_reuse(r, k)] for lang in self.languages}
-        )
-        linker.start()
+        # The previous build's files were linked into output meanwhile (render_cache.prelink): the pages whose
+        # key did not change stay, the others are rendered over them.
+        cache.wait_prelinked()
+        cache.remove_gone_pages(output, {relative for entries in pages.values() for _, relative, _ in entries})
         for lang in self.languages:
             views = views_by_lang[lang] = self.activate(lang)
-            to_render = [(s, r, k) for s, r, k in pages[lang] if not cache.can_reuse(r, k)]
-            self.render_pages(output, views, to_render)
+            self.render_pages(output, views, [(s, r, k) for s, r, k in pages[lang] if not cache.reuse(r, k)])
             written += self.write_aliases(output, views)
-            failed = set(linker.wait(lang))
-            self.render_pages(output, views, [(s, r, k) for s, r, k in pages[lang] if r in failed])
             language_written.send(self, output=output, lang=lang)
         written.append(self.write_root(output))
         site_written.send(self, output=output, views_by_lang=views_by_lang)
-        self.render_cache.save()
-        self.markdown.save()
+        cache.remove_stale(output)
+        cache.save()
+        self.markdown.save(
+            text.body for by_slug in self.atlas.records.values() for r in by_slug.values() for text in r.texts.values()
+        )
         return written
 
     def render_pages(self, output: Path, views: Views, pages: list[tuple[PageSpec, str, str]]) -> None:
@@ -384,11 +382,12 @@ class AtlasSite:
         if self._attachments is not None:
             self._attachments.append(relative)
 
-    def unchanged_file(self, output: Path, relative: str, depends: tuple[tuple, ...]) -> bool:
-        """For a file written once the pages are (a calendar...): True when it was taken from the previous build
-        because what it shows (dependency tokens) did not change; else the caller writes it."""
+    def unchanged_file(self, relative: str, depends: tuple[tuple, ...]) -> bool:
+        """For a file written once the pages are (a calendar...): True when the previous build's copy stays
+        because what it shows (dependency tokens) did not change; else the caller replaces it (unlink first:
+        it may be a link to the previous build's file)."""
         key = self.render_cache.key(relative, "", self.dependencies.digests(depends))
-        if self.render_cache.reuse(relative, key, output):
+        if self.render_cache.reuse(relative, key):
             return True
         self.render_cache.record(relative, key, [])
         return False
@@ -440,6 +439,7 @@ class AtlasSite:
         target = output.joinpath(*parts, "index.html")
         self.render_cache.make_folder(target.parent)
         html = self.env.get_template(template).render(context).encode("utf-8")
+        target.unlink(missing_ok=True)  # may be a link to the previous build's page: never write through it
         target.write_bytes(html)
         return html
 
