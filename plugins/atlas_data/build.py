@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import pickle
 from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from atlas_site.i18n import N_
 from atlas_site.labels import DISCIPLINES, KINDS, MEASURES
-from atlas_site.site import PageSpec
+from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
 
 from .charts import bar_chart
@@ -156,9 +158,30 @@ class DataBuild:
         self.published = {r.slug for r in site.places()}
         self.calls = collect_calls(site.atlas.of_type("programme"))
         self.events = sorted(site.atlas.of_type("event"), key=lambda r: (site.event_sort_date(r), r.slug))
-        self.files = Exports(site, self.config, self.published).files()
+        self.files = self.open_data(Exports(site, self.config, self.published))
         self.statistics = place_statistics(site.places())
         self.figures_csv = figures_csv(site.atlas.of_type("programme"))
+
+    def open_data(self, exports) -> dict[str, bytes]:
+        """The downloads, from the build cache when the records as lists show them did not change (they hold
+        facts and front matter, never descriptions): most rebuilds do not make them again."""
+        site = self.site
+        key = site.render_cache.key("open data", "", site.dependencies.digests(site.lists_depend()))
+        path = build_cache_dir(site.theme) / "atlas-data" / f"{key}.pickle"
+        try:
+            with path.open("rb") as stream:
+                return pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass
+        files = exports.files()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("*.pickle"):
+            old.unlink(missing_ok=True)  # only the last build's are worth keeping
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as stream:
+            pickle.dump(files, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        return files
 
     # -- URLs ------------------------------------------------------------------------------------
     def file_url(self, *parts: str) -> str:
@@ -180,10 +203,9 @@ class DataBuild:
     def add_specs(self, specs: list[PageSpec]) -> None:
         taken = {spec.parts for spec in specs}
         mine = [
-            PageSpec(DATA_PAGE, "data.html", self.data_context),
+            PageSpec(DATA_PAGE, "data.html", self.data_context, depends=self.site.lists_depend()),
             PageSpec(STATISTICS_PAGE, "statistics.html", self.statistics_context, depends=self.site.lists_depend()),
         ]
-        # The data page gives the downloads' sizes, which change with any text: it keeps depends=None.
         mine += [
             PageSpec(
                 parts,
@@ -566,7 +588,7 @@ class DataBuild:
         for views in views_by_lang.values():
             written.update(self.calendar_files(views, output, kept))
             written.update(self.feed_files(views))
-        written.update(self.sitemap_files())
+        written.update(self.sitemap_files(kept))
         for parts, data in sorted(written.items()):
             target = output.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -671,11 +693,16 @@ class DataBuild:
             )
         return files
 
-    def sitemap_files(self) -> dict:
+    def sitemap_files(self, kept: list) -> dict:
+        """The sitemaps; a language's is taken from the previous build (listed in kept) when the pages did not
+        change: which pages exist follows from the records as lists show them."""
         site = self.site
         files = {}
         specs = site.page_specs()
         for lang in site.languages:
+            if site.unchanged_file(f"sitemap-{lang}.xml", site.lists_depend()):
+                kept.append(f"sitemap-{lang}.xml")
+                continue
             out = [
                 '<?xml version="1.0" encoding="utf-8"?>',
                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '

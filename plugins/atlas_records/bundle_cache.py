@@ -14,6 +14,8 @@ import os
 import pickle
 from pathlib import Path
 
+from .records import bundle_files
+
 PACKAGE = Path(__file__).resolve().parent
 CACHE_NAME = "atlas-bundles.pickle"
 
@@ -46,10 +48,9 @@ class BundleCache:
     def key(self, record_type: str, bundle: Path) -> str:
         # The texts and facts by their bytes; other files (photos) by name: the checks only look for them.
         digest = hashlib.sha256(f"{record_type}\0{bundle}\0".encode())
-        for path in sorted(bundle.rglob("*")):
-            name = path.relative_to(bundle).as_posix()
+        for name, path in bundle_files(bundle):
             digest.update(name.encode() + b"\0")
-            if path.parent == bundle and path.name.startswith("index.") and path.is_file():
+            if name.startswith("index."):
                 digest.update(path.read_bytes() + b"\0")
         return digest.hexdigest()
 

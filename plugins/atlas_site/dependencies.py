@@ -15,6 +15,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from atlas_records.records import bundle_files
+
 EVERYTHING = ("everything",)
 
 
@@ -62,10 +64,9 @@ class Dependencies:
     def _bundle(record) -> bytes:
         # record.digest covers the facts, the texts and the names of the other files; their bytes are added.
         digest = hashlib.sha256(f"{record.type}\0{record.slug}\0{record.digest}\0".encode())
-        for path in sorted(record.folder.rglob("*")):
-            counted = record.digest and path.parent == record.folder and path.name.startswith("index.")
-            if path.is_file() and not counted:
-                digest.update(path.relative_to(record.folder).as_posix().encode() + b"\0" + path.read_bytes())
+        for name, path in bundle_files(record.folder):
+            if not (record.digest and name.startswith("index.")):
+                digest.update(name.encode() + b"\0" + path.read_bytes())
         return digest.digest()
 
 

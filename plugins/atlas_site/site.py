@@ -74,6 +74,8 @@ class AtlasSite:
         }
         self._places: dict[bool, list] = {}
         self._specs: list[PageSpec] | None = None
+        self.dependencies = Dependencies(atlas)
+        self.render_cache = RenderCache(self)
         self._attachments: list[str] | None = None  # files brought by the page being built (see attach)
         self._events_by_place = defaultdict(list)
         for event in atlas.of_type("event"):
@@ -335,8 +337,7 @@ class AtlasSite:
     def render_all(self, output: Path) -> list[str]:
         """Write every page in every language, the alias redirects and the root; return the paths."""
         written, views_by_lang = [], {}
-        self.render_cache = cache = RenderCache(self)
-        self.dependencies = Dependencies(self.atlas)
+        cache = self.render_cache
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
         pages = {lang: [] for lang in self.languages}
