@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from invoke import task
@@ -100,9 +100,12 @@ def ensure_card_fonts() -> None:
         install_debian_packages(FONT_PACKAGES, "The share cards")
 
 
-def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, root: Path = ROOT) -> int:
-    """Build the atlas under root into a temporary folder; swap it into output only when everything passed."""
-    from atlas_site.render_cache import MANIFEST_ENV, PRELINKED_ENV, PREVIOUS_ENV, manifest_path, prelink
+def build_site(
+    settings_file: str = "pelicanconf.py", output: Path = OUTPUT, root: Path = ROOT, overrides: dict | None = None
+) -> int:
+    """Build the atlas under root into a staging folder; put it in place of output only when everything passed.
+    overrides: settings given over the settings file's (Pelican's -e)."""
+    from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, manifest_path, read_keys
 
     ensure_node_modules()
     ensure_card_fonts()
@@ -110,47 +113,66 @@ def build_site(settings_file: str = "pelicanconf.py", output: Path = OUTPUT, roo
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it 0700: a web server's workers could not read the site
-    # Pages whose inputs did not change are taken from the previous output (plugins/atlas_site/render_cache.py);
-    # the keys of this build take the output's name only once the new output is in place.
-    keys = manifest_path(staging)
-    marker = keys.with_name(f"{keys.name}.prelinked")
-    env = {**os.environ, MANIFEST_ENV: str(keys)}
-    for name in (PREVIOUS_ENV, PRELINKED_ENV):
-        env.pop(name, None)
-    prelinking = None
-    if output.is_dir() and manifest_path(output).is_file():
-        # The previous build's files are linked into the new folder while Pelican starts (render_cache.prelink).
-        env[PREVIOUS_ENV], env[PRELINKED_ENV] = str(output.resolve()), str(marker)
-        prelinking = threading.Thread(target=prelink, args=(output.resolve(), staging, marker), daemon=True)
-        prelinking.start()
+    # This build's keys (plugins/atlas_site/render_cache.py) take the output's name once the output is in place.
+    keys_file = manifest_path(staging)
+    env = {**os.environ, MANIFEST_ENV: str(keys_file)}
+    env.pop(PREVIOUS_ENV, None)
+    previous = read_keys(output) if output.is_dir() else {}
+    if "files" in previous:
+        # Pages whose inputs did not change stay in the output: the build writes only what changed.
+        env[PREVIOUS_ENV] = str(output.resolve())
     # The build checks every record first; its report goes to this process's stderr (editors and tests read it).
-    # The staging folder is new: nothing for Pelican to empty (and emptying it would race with the prelinking).
     command = [sys.executable, "-m", "pelican", str(Path(root) / "content"), "-s", settings_file]
     command += ["-o", str(staging), "-q", "-e", "DELETE_OUTPUT_DIRECTORY=false"]
+    command += [f"{name}={json.dumps(value)}" for name, value in (overrides or {}).items()]
     result = _run(command, env=env, stderr=subprocess.PIPE, text=True)
     sys.stderr.write(result.stderr)
-    if prelinking is not None:
-        prelinking.join()
-        marker.unlink(missing_ok=True)
-
-    def discard() -> None:
-        shutil.rmtree(staging, ignore_errors=True)
-        keys.unlink(missing_ok=True)
-
     if result.returncode != 0:
-        discard()
+        shutil.rmtree(staging, ignore_errors=True)
+        keys_file.unlink(missing_ok=True)
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return result.returncode
-    old = output.with_name(f"{staging.name}.old")
-    manifest_path(output).unlink(missing_ok=True)  # no keys until the new output and its keys are both in place
-    if output.exists():
-        output.rename(old)
-    staging.rename(output)
-    if keys.is_file():
-        os.replace(keys, manifest_path(output))
-    remove_in_background(old)
+    put_in_place(staging, output, keys_file, previous if PREVIOUS_ENV in env else None)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
+
+
+def put_in_place(staging: Path, output: Path, keys_file: Path, previous: dict | None) -> None:
+    """Lay the staging folder over output when few files changed, else rename it into place; then save its keys
+    (with the list of every file of the new output) under the output's name."""
+    from atlas_site.overlay import lay_over, link_kept, staging_files
+    from atlas_site.render_cache import manifest_path
+
+    keys = json.loads(keys_file.read_text(encoding="utf-8")) if keys_file.is_file() else {}
+    keys_file.unlink(missing_ok=True)
+    kept = set(keys.get("kept", [])) if previous else set()
+    folders = keys.get("folders", []) if previous else []
+    written = staging_files(staging, folders)
+    whole = [f"{folder}/{name}" for folder in folders for name in staging_files(staging / folder)]
+    keys["files"] = sorted(kept.union(written, whole))
+    manifest_path(output).unlink(missing_ok=True)  # no keys while the output changes
+    leftovers = []
+    if previous and len(written) <= len(keys["files"]) // 2:
+        stale = set(previous["files"]) - set(keys["files"])
+        try:
+            leftovers = [lay_over(staging, output, written, stale, folders), staging]
+        except OSError as error:
+            print(f"Could not update {output} in place ({error}); replacing it whole.", file=sys.stderr)
+    if not leftovers:
+        if kept:
+            link_kept(output, staging, sorted(kept))
+        old = output.with_name(f"{staging.name}.old")
+        if output.exists():
+            output.rename(old)
+            leftovers = [old]
+        staging.rename(output)
+    saved = manifest_path(output)
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    temporary = saved.with_name(f"{saved.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, saved)
+    for folder in leftovers:
+        remove_in_background(folder)
 
 
 def remove_in_background(folder: Path) -> None:

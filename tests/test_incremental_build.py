@@ -130,3 +130,56 @@ def test_a_rebuild_keeps_every_description_in_the_markdown_cache(site, tmp_path)
     # The rebuild rendered few bodies, yet the cache keeps every record's: the next full build (after a
     # template change, say) converts none of them again.
     assert bodies > 1 and rendered_bodies(tmp_path / "cache") == bodies
+
+
+def make_tree(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_lay_over_that_fails_midway_leaves_the_output_as_it_was(tmp_path):
+    from atlas_site.overlay import lay_over, staging_files
+
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    make_tree(output, {"fr/a/index.html": "old a", "fr/gone/index.html": "gone", "fr/x": "a file named x"})
+    # "fr/x/index.html" cannot be put in place: the output has a file where its folder should be.
+    make_tree(staging, {"fr/a/index.html": "new a", "fr/b/index.html": "new b", "fr/x/index.html": "new x"})
+    before_output, before_staging = files(output), files(staging)
+    with pytest.raises(OSError):
+        lay_over(staging, output, staging_files(staging), {"fr/gone/index.html"})
+    assert files(output) == before_output
+    assert files(staging) == before_staging
+    assert not (output / "fr" / "b").exists(), "a folder made for the new files was left behind"
+
+
+def test_a_lay_over_replaces_changed_files_and_removes_stale_ones_with_their_folders(tmp_path):
+    from atlas_site.overlay import lay_over, staging_files
+
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    make_tree(output, {"fr/a/index.html": "old a", "fr/gone/index.html": "gone", "fr/kept/index.html": "kept"})
+    make_tree(staging, {"fr/a/index.html": "new a", "fr/b/index.html": "new b"})
+    undo = lay_over(staging, output, staging_files(staging), {"fr/gone/index.html"})
+    assert files(output) == {"fr/a/index.html": b"new a", "fr/b/index.html": b"new b", "fr/kept/index.html": b"kept"}
+    assert not (output / "fr" / "gone").exists()
+    assert files(undo) == {"fr/a/index.html": b"old a", "fr/gone/index.html": b"gone"}
+
+
+def test_when_the_output_cannot_be_updated_in_place_it_is_replaced_whole(tmp_path, monkeypatch):
+    from atlas_site.render_cache import manifest_path
+
+    import tasks
+
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    output, staging = tmp_path / "output", tmp_path / "staging"
+    old_files = {f"fr/p{i}/index.html": f"page {i}" for i in range(6)} | {"fr/x": "a file named x"}
+    make_tree(output, old_files)
+    make_tree(staging, {"fr/p0/index.html": "new page 0", "fr/x/index.html": "new x"})
+    keys = tmp_path / "keys.json"
+    kept = [f"fr/p{i}/index.html" for i in range(1, 6)]
+    keys.write_text(json.dumps({"version": 4, "pages": {}, "kept": kept}), encoding="utf-8")
+    tasks.put_in_place(staging, output, keys, {"files": sorted(old_files)})
+    expected = {name: text.encode() for name, text in old_files.items() if name in kept}
+    assert files(output) == {**expected, "fr/p0/index.html": b"new page 0", "fr/x/index.html": b"new x"}
+    saved = json.loads(manifest_path(output).read_text(encoding="utf-8"))
+    assert saved["files"] == sorted(files(output))

@@ -10,8 +10,10 @@ are computed from the record files (every centre whose description in that langu
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import os
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,6 +25,8 @@ from support import AXE, CHROMIUM, LANGUAGES, SAMPLE_SITE, axe_violations, launc
 # A word of a centre's description in each language (Chinese: a word inside an unsegmented sentence).
 WORDS = {"fr": "résidences", "en": "residencies", "ar": "إقامات", "zh": "驻留"}
 ABBEY = "abbaye-d-exemple"
+# A word of several centres' descriptions, in both countries, in each language.
+MANY_WORDS = {"fr": "inventé", "en": "made", "ar": "مخترع", "zh": "虚构"}
 
 
 def body_of(path: Path) -> str:
@@ -54,7 +58,8 @@ def test_search_page_per_language_loads_pagefind_from_the_site_without_inline_sc
     assert "[SEARCH_TERM]" in translations["many_results"] and "[COUNT]" in translations["many_results"]
     status = soup.select_one("#atlas-search-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
-    assert (sample_build / "pagefind" / "pagefind.js").is_file()
+    assert json.loads(box["data-bundles"]) == [f"/pagefind/{lang}/0/"]  # a small site: its index in one bundle
+    assert (sample_build / "pagefind" / lang / "0" / "pagefind.js").is_file()
     # The filters' choices, in the page's language: every kind and country of the places, by key.
     facets = json.loads(box["data-facets"])
     kinds = {"ccr", "international-member", "associate", "former-member"}
@@ -95,9 +100,10 @@ def test_place_page_carries_kind_and_country_as_metadata_labelled_on_the_search_
 
 
 def test_one_index_per_language(sample_build):
-    entry = json.loads((sample_build / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert set(entry["languages"]) == set(LANGUAGES)
-    assert all(info["page_count"] > 0 for info in entry["languages"].values())
+    for lang in LANGUAGES:
+        entry = json.loads((sample_build / "pagefind" / lang / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [lang]
+        assert entry["languages"][lang]["page_count"] > 0
 
 
 def test_search_bundle_is_not_in_the_url_manifest(sample_build):
@@ -233,7 +239,7 @@ def test_header_form_by_keyboard_then_filter_by_country(page, search_server):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_filter_by_kind_then_by_country_narrows_the_results(page, search_server, lang):
     """Centres of both countries and of several kinds have the word: each filter keeps only its own."""
-    word = {"fr": "inventé", "en": "made", "ar": "مخترع", "zh": "虚构"}[lang]
+    word = MANY_WORDS[lang]
     everything = centres_described_with(word, lang)
     abbey = f"/{lang}/centres/{ABBEY}/"
     page.goto(f"{search_server}/{lang}/search/?q={quote(word)}")
@@ -277,3 +283,59 @@ def test_search_page_with_results_has_no_wcag_violation(browser, search_server, 
     violations = axe_violations(page)
     context.close()
     assert [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in violations] == []
+
+
+# -- an index split into shards -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sharded_build(tmp_path_factory):
+    """The sample site with its search index split into shards of at most two pages."""
+    import tasks
+
+    output = tmp_path_factory.mktemp("sharded") / "output"
+    assert tasks.build_site(output=output, root=SAMPLE_SITE, overrides={"ATLAS_SEARCH": {"shard_pages": 2}}) == 0
+    return output
+
+
+def shard_urls(bundle: Path) -> set[str]:
+    """URLs of the pages a Pagefind bundle holds (its fragments are gzipped JSON after a signature)."""
+    urls = set()
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.add(json.loads(data)["url"])
+    return urls
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_sharded_index_is_searched_as_one(browser, sharded_build, lang):
+    word = MANY_WORDS[lang]
+    expected = centres_described_with(word, lang)
+    bundles = json.loads(soup_of(sharded_build, f"/{lang}/search/").select_one("#atlas-search")["data-bundles"])
+    shards = [shard_urls(sharded_build / bundle.strip("/")) for bundle in bundles]
+    assert len(bundles) > 1 and all(shards), "every shard listed holds pages"
+    assert sum(len(urls) for urls in shards) == len(set().union(*shards)), "a page in two shards"
+    holding = [i for i, urls in enumerate(shards) if urls & expected]
+    assert len(holding) > 1, "the pages to find are in one shard: the test would not show the shards merged"
+    handler = type("Handler", (_CSPHandler,), {"policy": _csp()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(sharded_build)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{lang}/search/?q={quote(word)}")
+        assert expected <= _result_urls(page, present=expected)
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    "given, named",
+    [({"shard_pages": 0}, "ATLAS_SEARCH['shard_pages']"), ({"shards": 4}, "ATLAS_SEARCH['shards']")],
+)
+def test_a_wrong_search_setting_is_named(given, named):
+    from atlas_search.settings import SearchSettingsError, search_settings
+
+    with pytest.raises(SearchSettingsError, match=re.escape(named)):
+        search_settings({"ATLAS_SEARCH": given})

@@ -592,7 +592,6 @@ class DataBuild:
         for parts, data in sorted(written.items()):
             target = output.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)  # may be a link to the previous build's calendar: never write through it
             target.write_bytes(data)
         return sorted(["/".join(parts) for parts in written] + kept)
 

@@ -160,6 +160,5 @@ def publish_cached(files: dict[str, Path], output: Path) -> list[str]:
     for relative, cached in sorted(files.items()):
         target = Path(output) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
         link_or_copy(cached, target)
     return sorted(files)

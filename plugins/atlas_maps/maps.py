@@ -394,7 +394,6 @@ class MapBuild:
                 return
             target = output / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)  # may be a link to the previous build's copy: never write through it
             target.write_text(make(), encoding="utf-8")
 
         for lang, views in views_by_lang.items():
@@ -428,7 +427,6 @@ class MapBuild:
             relative = f"theme/maps/{name}.js"
             target = output / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)
             target.write_text(self.definitions[name], encoding="utf-8")
             written.append(relative)
         for package, name in VENDOR_FILES:

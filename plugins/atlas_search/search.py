@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas_site.extensions import plugin_enabled
-from atlas_site.render_cache import link_or_copy
+from atlas_site.render_cache import read_keys
 from atlas_site.site import PageSpec
 from atlas_site.views import sort_key
 
+from .settings import search_settings
+
 SEARCH_PAGE = ("search",)
-BUNDLE = "pagefind"  # folder of the index and of Pagefind's UI files, at the site's root
+BUNDLE = "pagefind"  # at the site's root: one bundle (index and Pagefind's files) per language, in <lang>/
 # Record pages are the ones worth finding; lists, the home page, data pages and the search page are not indexed.
 INDEXED_SECTIONS = ("centres", "programmes", "events", "countries")
 
@@ -59,22 +60,39 @@ class SearchBuild:
         self.site = site
         self.pages = set(site.atlas.records.get("page", {}))
         self.runs: LanguageRuns | None = None  # made when the first language is written
+        self.shard_pages = search_settings(site.settings)["shard_pages"]
+        self._shards: dict[str, list[tuple[int, list[str]]]] = {}
+
+    def shards(self, lang: str) -> list[tuple[int, list[str]]]:
+        """The indexed pages of lang (paths in the site) by shard: [(shard, pages)], shards with pages only.
+        One shard up to shard_pages pages, then a power of two, a page's shard given by its path: a rebuild
+        indexes again only the shards of the pages that changed. The browser searches them together
+        (atlas-search.js, Pagefind's mergeIndex)."""
+        if lang not in self._shards:
+            pages = [
+                Path(lang, *spec.parts, "index.html").as_posix()
+                for spec in self.site.page_specs()
+                if self.indexed(spec.parts)
+            ]
+            count = 1
+            while len(pages) > count * self.shard_pages:
+                count *= 2
+            by_shard: dict[int, list[str]] = {}
+            for page in sorted(pages):
+                by_shard.setdefault(int(hashlib.sha256(page.encode()).hexdigest()[:8], 16) % count, []).append(page)
+            self._shards[lang] = sorted(by_shard.items())
+        return self._shards[lang]
 
     def language_written(self, output: Path, lang: str) -> None:
         """Index a language as soon as its pages are written: Pagefind runs while the next language renders."""
         if self.runs is None:
-            previous = self.site.render_cache.previous
-            self.runs = LanguageRuns(
-                Path(output),
-                previous if previous and previous.is_dir() else None,
-                self.site.render_cache.content_digest,
-            )
-        self.runs.start(lang)
+            self.runs = LanguageRuns(Path(output), self.site.render_cache)
+        self.runs.start(lang, self.shards(lang))
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> None:
         if self.runs is None:
             return
-        status = self.runs.finish(self.site.languages)
+        status = self.runs.finish()
         if status:
             print(f"search: Pagefind failed (exit status {status}); the site was not built.", file=sys.stderr)
             raise SystemExit(1)
@@ -118,7 +136,9 @@ class SearchBuild:
             filters = {"kind": place["kind"], "country": place["country"]}
         context["atlas_search"] = {
             "url": site.url(views.lang, *SEARCH_PAGE),
-            "bundle": f"{site.siteurl}/{BUNDLE}/",
+            "bundles": [f"{site.siteurl}/{BUNDLE}/{views.lang}/{i}/" for i, _ in self.shards(views.lang)]
+            if parts == SEARCH_PAGE
+            else [],
             "base_url": urlsplit(site.siteurl).path.rstrip("/") + "/",
             "index_body": self.indexed(parts),
             "filters": filters,
@@ -132,85 +152,102 @@ def pagefind_command() -> list[str]:
 
 
 class LanguageRuns:
-    """Pagefind runs of one build, one per language, started as each language's pages are written (at most
-    PARALLEL_RUNS at once), then assembled into one bundle. A language whose indexed pages are byte for byte
-    those of the previous build keeps the previous build's index."""
+    """Pagefind runs of one build, started as each language's pages are written (at most PARALLEL_RUNS at once),
+    one per shard of the language's index (SearchBuild.shards), each into /pagefind/<lang>/<shard>/. A shard
+    whose pages are byte for byte those of the previous build keeps the previous build's bundle."""
 
-    def __init__(self, folder: Path, previous: Path | None, known, quiet: bool = True):
-        """known(relative) -> digest of a page's bytes when the build already has it, else None."""
-        self.folder, self.quiet, self.known = folder, quiet, known
-        self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=folder.parent))
-        self.old_bundle = previous / BUNDLE if previous and (previous / BUNDLE / ENTRY).is_file() else None
-        self.old_digests = _read_keys(previous).get("search", {}) if self.old_bundle else {}
+    def __init__(self, folder: Path, cache, quiet: bool = True):
+        """cache: the build's RenderCache (its pages, their digests, what it keeps from the previous output)."""
+        self.folder, self.cache, self.quiet = folder, cache, quiet
+        previous = cache.previous if cache.previous is not None and cache.previous.is_dir() else None
+        self.previous = previous
+        self.old_digests = read_keys(previous).get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
-        self.reuse: list[str] = []
         self.fresh: list[str] = []
-        self.waiting: list[str] = []
-        self.running: list[tuple[str, subprocess.Popen]] = []
+        self.waiting: list[tuple[str, str]] = []  # (bundle, glob)
+        self.running: list[subprocess.Popen] = []
         self.status = 0
 
-    def start(self, lang: str) -> None:
-        self.digests[lang] = _pages_digest(self.folder, lang, self.known)
-        if self.old_digests.get(lang) == self.digests[lang] and _has_language(self.old_bundle, lang):
-            self.reuse.append(lang)
-            return
-        self.fresh.append(lang)
-        self.waiting.append(lang)
+    def start(self, lang: str, shards: list[tuple[int, list[str]]]) -> None:
+        for shard, pages in shards:
+            bundle = f"{BUNDLE}/{lang}/{shard}"
+            self.digests[bundle] = self._pages_digest(pages)
+            if self.old_digests.get(bundle) == self.digests[bundle] and (self.previous / bundle / ENTRY).is_file():
+                self.cache.keep(_files_under(self.previous, bundle))
+                continue
+            if self.previous is not None:
+                self._borrow(pages)
+                self.cache.replace_folder(bundle)
+            self.fresh.append(bundle)
+            self.waiting.append((bundle, _pages_glob(lang, pages)))
         self._launch()
+
+    def _pages_digest(self, pages: list[str]) -> str:
+        """Digest of the bytes of every page Pagefind indexes in a language (from the digests the build keeps)."""
+        digest = hashlib.sha256(f"{_pagefind_version()}\0".encode())
+        for relative in pages:
+            page = self.cache.content_digest(relative) or self._file_digest(relative)
+            digest.update(f"{relative}\0{page}\0".encode())
+        return digest.hexdigest()
+
+    def _file_digest(self, relative: str) -> str:
+        written = self.folder / relative
+        path = written if written.is_file() or self.previous is None else self.previous / relative
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def _borrow(self, pages: list[str]) -> None:
+        """A rebuild writes only the pages that changed; Pagefind reads a whole language from the build's folder:
+        link the language's kept pages into it (overlay.py leaves in place a file that is the output's own)."""
+        made: set[str] = set()
+        source, target = str(self.previous), str(self.folder)
+        for relative in pages:
+            if relative not in self.cache.kept or os.path.exists(os.path.join(target, relative)):
+                continue
+            folder = os.path.dirname(relative)
+            if folder not in made:
+                os.makedirs(os.path.join(target, folder), exist_ok=True)
+                made.add(folder)
+            os.link(os.path.join(source, relative), os.path.join(target, relative))
 
     def _launch(self) -> None:
         still = []
-        for lang, process in self.running:
+        for process in self.running:
             if process.poll() is None:
-                still.append((lang, process))
+                still.append(process)
             else:
                 self.status = self.status or process.returncode
         self.running = still
         while self.waiting and len(self.running) < PARALLEL_RUNS and not self.status:
-            lang = self.waiting.pop(0)
+            bundle, glob = self.waiting.pop(0)
             try:
-                self.running.append((lang, _start(self.folder, lang, self.work / lang, self.quiet)))
+                self.running.append(_start(self.folder, self.folder / bundle, self.quiet, glob))
             except FileNotFoundError as error:
                 print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
                 self.status = 1
 
-    def finish(self, languages) -> int:
-        try:
-            while (self.waiting or self.running) and not self.status:
-                if self.running:
-                    lang, process = self.running.pop(0)
-                    self.status = self.status or process.wait()
-                self._launch()
-            for _, process in self.running:
-                process.kill()
-                process.wait()
-            if not self.status:
-                languages = [lang for lang in languages if lang in self.digests]
-                runs = {lang: self.work / lang for lang in self.fresh}
-                _assemble(self.folder / BUNDLE, languages, runs, self.old_bundle, self.reuse)
-            return self.status
-        finally:
-            shutil.rmtree(self.work, ignore_errors=True)
+    def finish(self) -> int:
+        while (self.waiting or self.running) and not self.status:
+            if self.running:
+                self.status = self.status or self.running.pop(0).wait()
+            self._launch()
+        for process in self.running:
+            process.kill()
+            process.wait()
+        if not self.status:
+            for bundle in self.fresh:
+                _sort_entry(self.folder / bundle / ENTRY)
+        return self.status
 
 
 ENTRY = "pagefind-entry.json"
 PARALLEL_RUNS = 2
 
 
-def _glob(lang: str) -> str:
-    # Indexed pages are at /<lang>/<page>/ and /<lang>/<section>/<slug>/ (fact sheets, one level deeper, are not).
-    return f"{lang}/{{*,*/*}}/index.html"
-
-
-def _pages_digest(folder: Path, lang: str, known) -> str:
-    """Digest of the bytes of every page Pagefind indexes in lang (known(relative) spares reading a page)."""
-    digest = hashlib.sha256(f"{_pagefind_version()}\0".encode())
-    base = folder / lang
-    for path in sorted([*base.glob("*/index.html"), *base.glob("*/*/index.html")]):
-        relative = path.relative_to(folder).as_posix()
-        page = known(relative) or hashlib.sha256(path.read_bytes()).hexdigest()
-        digest.update(f"{relative}\0{page}\0".encode())
-    return digest.hexdigest()
+def _pages_glob(lang: str, pages: list[str]) -> str:
+    """A glob matching exactly these pages of lang (paths <lang>/.../index.html; fact sheets and lists, not
+    indexed, are left out)."""
+    folders = [page[len(lang) + 1 : -len("/index.html")] for page in pages]
+    return f"{lang}/{{{','.join(folders)}}}/index.html"
 
 
 def _pagefind_version() -> str:
@@ -222,70 +259,24 @@ def _pagefind_version() -> str:
         return str(time.time())
 
 
-def _has_language(bundle: Path | None, lang: str) -> bool:
-    if bundle is None:
-        return False
-    entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
-    return lang in entry.get("languages", {})
+def _files_under(base: Path, folder: str) -> list[str]:
+    """Every file under base/folder, as paths relative to base."""
+    found = []
+    for path, _, names in os.walk(base / folder):
+        relative = Path(path).relative_to(base).as_posix()
+        found += [f"{relative}/{name}" for name in names]
+    return found
 
 
-def _start(folder: Path, lang: str | None, output: Path, quiet: bool, glob: str | None = None) -> subprocess.Popen:
-    command = [*pagefind_command(), "--site", str(folder), "--output-path", str(output)]
-    glob = glob or (_glob(lang) if lang else None)
-    if glob:
-        command += ["--glob", glob]
+def _sort_entry(entry: Path) -> None:
+    """Pagefind writes the maps of its entry file in an order that changes between runs: sorted keys, so that
+    the same pages always give the same bundle."""
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+
+
+def _start(folder: Path, output: Path, quiet: bool, glob: str) -> subprocess.Popen:
+    command = [*pagefind_command(), "--site", str(folder), "--output-path", str(output), "--glob", glob]
     if quiet:
         command.append("--silent")
     return subprocess.Popen(command)
-
-
-def _language_files(bundle: Path, lang: str) -> list[Path]:
-    files = [p for sub in ("fragment", "index", "filter") for p in (bundle / sub).glob(f"{lang}_*")]
-    files += list(bundle.glob(f"pagefind.{lang}_*.pf_meta")) + list(bundle.glob(f"wasm.{lang}.pagefind"))
-    return files
-
-
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    link_or_copy(source, target)
-
-
-def _assemble(bundle: Path, languages, runs: dict, old_bundle: Path | None, reuse: list[str]) -> None:
-    """One bundle from the per-language runs and the previous bundle's reused languages."""
-    bundle.mkdir(parents=True, exist_ok=True)
-    entries, entry = {}, None
-    for lang, run in runs.items():
-        run_entry = json.loads((run / ENTRY).read_text(encoding="utf-8"))
-        entry = entry or run_entry
-        entries.update(run_entry.get("languages", {}))
-        for path in _language_files(run, lang):
-            _link(path, bundle / path.relative_to(run))
-    if reuse:
-        old_entry = json.loads((old_bundle / ENTRY).read_text(encoding="utf-8"))
-        entry = entry or old_entry
-        for lang in reuse:
-            entries[lang] = old_entry["languages"][lang]
-            for path in _language_files(old_bundle, lang):
-                _link(path, bundle / path.relative_to(old_bundle))
-    # Files shared by every language (scripts, styles, the language-neutral WebAssembly): from any run.
-    shared_from = next(iter(runs.values()), old_bundle)
-    for path in sorted(shared_from.iterdir()):
-        if path.is_file() and path.name != ENTRY and not _is_language_file(path.name, languages):
-            _link(path, bundle / path.name)
-    entry = {**entry, "languages": {lang: entries[lang] for lang in languages if lang in entries}}
-    # Sorted keys: Pagefind writes the languages of its entry file in an order that changes between runs.
-    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    (bundle / ENTRY).write_text(text, encoding="utf-8")
-
-
-def _is_language_file(name: str, languages) -> bool:
-    return any(name.startswith(f"pagefind.{lang}_") or name == f"wasm.{lang}.pagefind" for lang in languages)
-
-
-def _read_keys(output: Path) -> dict:
-    from atlas_site.render_cache import manifest_path
-
-    try:
-        return json.loads(manifest_path(output).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}

@@ -6,12 +6,12 @@ every template, the gettext catalogues, the plugins' code, the Pelican and atlas
 Never file times. When the previous build wrote the same path with the same key, its file, and the files it
 brought with it (share card, photos: see AtlasSite.attach), stay in the new build instead of being rendered again.
 
-tasks.build_site names the previous output (ATLAS_PREVIOUS_OUTPUT) and where to write this build's keys
-(ATLAS_RENDER_MANIFEST); while Pelican starts, it hard-links every file the previous build recorded into the new
-folder (prelink) and lists them in ATLAS_PRELINKED. The build renders over the files whose key changed (unlinking
-first: never writing through a link into the previous output) and removes those of pages that are gone. The keys
-take the output's name only once the new output is in place, so keys and files always belong to the same build.
-Without these variables every page is rendered.
+tasks.build_site builds into a new, empty staging folder. When the output holds an earlier build whose keys are
+known, it names that output (ATLAS_PREVIOUS_OUTPUT) and where to write this build's keys (ATLAS_RENDER_MANIFEST):
+a page whose key did not change is then not written at all, only listed as kept. The staging folder holds what
+changed, and tasks.build_site lays it over the output (overlay.py), so a rebuild costs what it changed, not the
+tens of thousands of files of a large atlas. Without those variables every page is rendered and the staging
+folder replaces the output whole.
 """
 
 from __future__ import annotations
@@ -22,13 +22,11 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 PLUGINS_DIR = Path(__file__).resolve().parent.parent
 PREVIOUS_ENV = "ATLAS_PREVIOUS_OUTPUT"
 MANIFEST_ENV = "ATLAS_RENDER_MANIFEST"
-PRELINKED_ENV = "ATLAS_PRELINKED"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -63,19 +61,19 @@ def _settings_text(settings: dict) -> str:
 
 
 class RenderCache:
-    """Keys of this build's pages, and which of the previous build's files are already in place."""
+    """Keys of this build's pages, and which of the previous build's files it keeps."""
 
     def __init__(self, site):
         previous = os.environ.get(PREVIOUS_ENV)
         self.manifest_out = os.environ.get(MANIFEST_ENV)
-        self.prelinked_marker = os.environ.get(PRELINKED_ENV)
         self.previous = Path(previous) if previous else None
         self.pages: dict[str, list] = {}
         self.old: dict[str, list] = {}
-        self.prelinked: set[str] = set()
+        self.kept: set[str] = set()  # files of the previous output that belong to this build unchanged
+        self.folders: set[str] = set()  # folders this build writes whole, to replace the previous output's
         self.extra: dict[str, object] = {}  # other keys of this build (the search's), kept with the pages'
         self.made_dirs: set[Path] = set()
-        digest = hashlib.sha256(b"atlas-render-3\0")
+        digest = hashlib.sha256(b"atlas-render-4\0")
         _tree_digest(digest, Path(site.theme) / "templates", ("*",))
         _tree_digest(digest, Path(site.theme) / "translations", ("*.po",))
         _tree_digest(digest, PLUGINS_DIR, ("*.py", "*.json"))
@@ -93,29 +91,25 @@ class RenderCache:
             digest.update(part)
         return digest.hexdigest()
 
-    def wait_prelinked(self, timeout: float = 600) -> None:
-        """Wait for prelink (run beside the build by tasks.build_site) to list what it put in place."""
-        if not self.prelinked_marker or not self.old:
-            return
-        marker, deadline = Path(self.prelinked_marker), time.monotonic() + timeout
-        while not marker.is_file() and time.monotonic() < deadline:
-            time.sleep(0.005)
-        try:
-            self.prelinked = set(json.loads(marker.read_text(encoding="utf-8"))["linked"])
-        except (OSError, ValueError, KeyError):
-            self.prelinked = set()  # nothing is taken as reused: every page is rendered
-
     def can_reuse(self, relative: str, key: str) -> bool:
-        """True when the previous build wrote relative with the same key and it is in place, with its files."""
+        """True when the previous build wrote relative with the same key, and it and its files are still there."""
         old = self.old.get(relative)
-        return bool(old) and old[0] == key and relative in self.prelinked and self.prelinked.issuperset(old[1])
+        if not old or old[0] != key:
+            return False
+        base = str(self.previous)
+        return all(os.path.isfile(os.path.join(base, name)) for name in (relative, *old[1]))
 
     def reuse(self, relative: str, key: str) -> bool:
-        """Keep the previous build's file (already in place) when it had the same key."""
+        """Keep the previous build's file, and the files it brought, when it had the same key."""
         if not self.can_reuse(relative, key):
             return False
         self.pages[relative] = self.old[relative]
+        self.keep((relative, *self.old[relative][1]))
         return True
+
+    def keep(self, relatives) -> None:
+        """Files (paths in the site) of the previous output that this build has unchanged, without writing them."""
+        self.kept.update(relatives)
 
     def make_folder(self, folder: Path) -> None:
         """mkdir -p once per folder and build: a build puts some 40,000 files into new folders."""
@@ -129,35 +123,14 @@ class RenderCache:
         written = hashlib.sha256(content).hexdigest() if content is not None else ""
         self.pages[relative] = [key, sorted(set(attachments)), written]
 
+    def replace_folder(self, relative: str) -> None:
+        """A folder (path in the site) that this build writes whole: it replaces the previous output's as one."""
+        self.folders.add(relative)
+
     def content_digest(self, relative: str) -> str | None:
         """sha256 of a page's bytes, when this build wrote or reused it."""
         entry = self.pages.get(relative)
         return entry[2] if entry and entry[2] else None
-
-    def remove_gone_pages(self, output: Path, pages: set[str]) -> None:
-        """Before any language is indexed: remove the previous build's pages that this build does not have."""
-        self._remove(output, {n for n in self.prelinked - pages if n.endswith("index.html") and n in self.old})
-
-    def remove_stale(self, output: Path) -> None:
-        """Remove what was put in place from the previous build but belongs to no file of this one (a deleted
-        place's card...), unless this build wrote that path again (then it is another file)."""
-        kept = set(self.pages)
-        for _, attachments, *_ in self.pages.values():
-            kept.update(attachments)
-        self._remove(output, self.prelinked - kept)
-
-    def _remove(self, output: Path, names: set[str]) -> None:
-        for name in sorted(names, reverse=True):
-            target = output / name
-            try:
-                if target.samefile(self.previous / name):
-                    target.unlink()
-            except OSError:
-                continue
-            for folder in target.parents:
-                if folder == output or any(folder.iterdir()):
-                    break
-                folder.rmdir()
 
     def save(self) -> None:
         if not self.manifest_out:
@@ -165,52 +138,26 @@ class RenderCache:
         path = Path(self.manifest_out)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(
-            json.dumps({**self.extra, "version": 3, "pages": self.pages}, sort_keys=True), encoding="utf-8"
-        )
+        keys = {"version": 4, "pages": self.pages, "kept": sorted(self.kept), "folders": sorted(self.folders)}
+        temporary.write_text(json.dumps({**self.extra, **keys}, sort_keys=True), encoding="utf-8")
         os.replace(temporary, path)
 
 
 def read_manifest(output: Path) -> dict[str, list]:
     """The keys of the build in output: path -> [key, files it brought, digest of its bytes]."""
+    return read_keys(output).get("pages", {})
+
+
+def read_keys(output: Path) -> dict:
+    """Everything recorded about the build in output (pages, kept and written files, the search's keys), or {}
+    when nothing usable is."""
     try:
-        old = json.loads(manifest_path(output).read_text(encoding="utf-8"))
+        keys = json.loads(manifest_path(output).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if isinstance(old, dict) and old.get("version") == 3 and isinstance(old.get("pages"), dict):
-        return old["pages"]
+    if isinstance(keys, dict) and keys.get("version") == 4 and isinstance(keys.get("pages"), dict):
+        return keys
     return {}
-
-
-def prelink(previous: Path, output: Path, marker: Path) -> None:
-    """Hard-link every file the previous build recorded into output, then list what was linked in marker.
-
-    tasks.build_site runs it on a thread while Pelican starts and loads the records: a rebuild is mostly
-    folders made and files linked, and those system calls overlap the build's own start. The build keeps a
-    file only when its key did not change (RenderCache.can_reuse), replaces the others and removes the stale."""
-    linked: list[str] = []
-    try:
-        made: set[Path] = set()
-        seen: set[str] = set()
-        for relative, entry in read_manifest(previous).items():
-            for name in (relative, *entry[1]):
-                if name in seen:
-                    continue
-                seen.add(name)
-                target = output / name
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                try:
-                    link_or_copy(previous / name, target)
-                    linked.append(name)
-                except OSError:
-                    continue
-    finally:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        temporary = marker.with_name(f"{marker.name}.tmp")
-        temporary.write_text(json.dumps({"linked": linked}), encoding="utf-8")
-        os.replace(temporary, marker)
 
 
 def link_or_copy(source: Path, target: Path) -> None:

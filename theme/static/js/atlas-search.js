@@ -38,7 +38,8 @@
     }
     var t = JSON.parse(box.getAttribute("data-translations") || "{}");
     var facets = JSON.parse(box.getAttribute("data-facets") || "{}");
-    var bundle = box.getAttribute("data-bundle") || "/pagefind/";
+    // The language's index: one Pagefind bundle, or shards of a large index, searched together.
+    var bundles = JSON.parse(box.getAttribute("data-bundles") || "[]");
     var baseUrl = box.getAttribute("data-base-url") || "/";
     var status = document.getElementById("atlas-search-status");
     var params = new URLSearchParams(window.location.search);
@@ -105,13 +106,25 @@
     // -- Pagefind ------------------------------------------------------------------------------------
     var loading = null;
     function pagefind() {
+      if (!loading && !bundles.length) {
+        loading = Promise.reject(new Error("no search index"));
+      }
       if (!loading) {
-        loading = import(new URL(bundle + "pagefind.js", document.baseURI).href).then(function (module) {
-          return Promise.resolve(module.options({ baseUrl: baseUrl })).then(function () {
-            return Promise.resolve(module.init()).then(function () {
+        loading = import(new URL(bundles[0] + "pagefind.js", document.baseURI).href).then(function (module) {
+          return Promise.resolve(module.options({ baseUrl: baseUrl }))
+            .then(function () {
+              return Promise.all(
+                bundles.slice(1).map(function (shard) {
+                  return module.mergeIndex(new URL(shard, document.baseURI).href, { baseUrl: baseUrl });
+                })
+              );
+            })
+            .then(function () {
+              return module.init();
+            })
+            .then(function () {
               return module;
             });
-          });
         });
       }
       return loading;

@@ -1,0 +1,125 @@
+"""Put a finished build in place of the previous output: the last step of tasks.build_site.
+
+A rebuild writes only what changed into its staging folder; the files it keeps stay in the output
+(render_cache.py). `lay_over` moves the staging folder's files into the output, replacing the old ones, and
+takes away the previous build's files that this one no longer has. Each replaced or removed file is first moved
+aside into an undo folder; if anything fails, every move is reversed, so the output is the previous build or
+the new one, never a mix. Moves, not copies: a rebuild costs the files it changed, not the tens of thousands of
+a large atlas. When most files changed, or without a previous build, tasks.build_site renames the staging folder
+into place instead, after linking into it the files kept from the output (`link_kept`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def staging_files(staging: Path, folders=()) -> list[str]:
+    """Every file in the staging folder, as paths in the site, except those under folders (replaced whole)."""
+    found = []
+    for folder, subfolders, names in os.walk(staging):
+        relative = os.path.relpath(folder, staging)
+        if relative in folders:
+            subfolders.clear()
+            continue
+        found += [name if relative == "." else f"{relative}/{name}" for name in names]
+    return sorted(found)
+
+
+class Overlay:
+    """The moves of one lay_over, so that they can be reversed."""
+
+    def __init__(self, staging: Path, output: Path):
+        self.staging, self.output = str(staging), str(output)
+        self.undo = tempfile.mkdtemp(prefix=f".{output.name}.undo-", dir=output.parent)
+        self.moves: list[tuple[str, str]] = []  # (from, to), in the order done
+        self.made: list[str] = []  # folders made in the output
+
+    def move(self, source: str, target: str) -> None:
+        self._make_parents(target)
+        os.rename(source, target)
+        self.moves.append((source, target))
+
+    def set_aside(self, relative: str) -> None:
+        target = os.path.join(self.output, relative)
+        if os.path.lexists(target):
+            self.move(target, os.path.join(self.undo, relative))
+
+    def _make_parents(self, path: str) -> None:
+        missing = []
+        folder = os.path.dirname(path)
+        while not os.path.isdir(folder):
+            missing.append(folder)
+            folder = os.path.dirname(folder)
+        for folder in reversed(missing):
+            os.mkdir(folder)
+            if folder.startswith(self.output + os.sep):
+                self.made.append(folder)
+
+    def reverse(self) -> None:
+        for source, target in reversed(self.moves):
+            os.makedirs(os.path.dirname(source), exist_ok=True)
+            os.rename(target, source)
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+
+    def remove_empty_folders(self, relatives) -> None:
+        """Folders of removed files left empty (a deleted place's) go too."""
+        folders = {os.path.dirname(r) for r in relatives} - {""}
+        for folder in sorted(folders, key=lambda f: -f.count("/")):
+            while folder:
+                try:
+                    os.rmdir(os.path.join(self.output, folder))
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
+
+
+def lay_over(staging: Path, output: Path, written: list[str], stale: set[str], folders=()) -> Path:
+    """Move the files written (paths in staging) over the output's, and set the stale ones aside; folders (paths
+    in staging, such as a language's search bundle) replace the output's whole. Return the undo folder, to be
+    deleted once the new build's keys are saved. On any error, the output is restored and the error raised again
+    (staging then holds its files again)."""
+    overlay = Overlay(staging, output)
+    try:
+        for relative in folders:
+            overlay.set_aside(relative)
+            overlay.move(os.path.join(overlay.staging, relative), os.path.join(overlay.output, relative))
+        for relative in written:
+            source, target = os.path.join(overlay.staging, relative), os.path.join(overlay.output, relative)
+            if _same_file(source, target):
+                continue  # the output's own page, linked for the search to read
+            overlay.set_aside(relative)
+            overlay.move(source, target)
+        for relative in sorted(stale):
+            overlay.set_aside(relative)
+        overlay.remove_empty_folders(stale)
+    except BaseException:
+        overlay.reverse()
+        raise
+    return Path(overlay.undo)
+
+
+def link_kept(output: Path, staging: Path, kept) -> None:
+    """Link the files kept from the output into the staging folder, which then holds the whole new build."""
+    made: set[str] = set()
+    for relative in kept:
+        target = os.path.join(staging, relative)
+        if os.path.lexists(target):
+            continue
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        os.link(os.path.join(output, relative), target)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
