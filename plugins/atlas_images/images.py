@@ -100,6 +100,13 @@ class ImageBuild:
         self._made: dict[str, list[dict]] = {}
         self.files: dict[str, Path] = {}  # path under the output folder -> cached copy
 
+    def worker_state(self) -> dict:
+        return {"files": self.files, "made": self._made}
+
+    def merge_worker_state(self, state: dict) -> None:
+        self.files.update(state["files"])
+        self._made.update(state["made"])
+
     def record_photos(self, record) -> list[dict]:
         if record.slug not in self._made:
             made = []

@@ -54,6 +54,13 @@ class MapBuild:
         self._strings: dict[str, dict] = {}
         self._place_assets = None
 
+    def worker_state(self) -> dict:
+        return {"definitions": self.definitions, "assets": self._assets}
+
+    def merge_worker_state(self, state: dict) -> None:
+        self.definitions.update(state["definitions"])
+        self._assets.update(state["assets"])
+
     # -- map definitions (folium) ----------------------------------------------------------------
     def definition(self, name: str, records=None) -> dict:
         """Build (once) the folium map `name`; return the scripts and styles the page must load."""

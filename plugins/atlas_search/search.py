@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -60,6 +61,7 @@ class SearchBuild:
         self.site = site
         self.pages = set(site.atlas.records.get("page", {}))
         self.runs: LanguageRuns | None = None  # made when the first language is written
+        self.other_runs: list[dict] = []  # those of a second process rendering other languages
         self.shard_pages = search_settings(site.settings)["shard_pages"]
         self._shards: dict[str, list[tuple[int, list[str]]]] = {}
 
@@ -89,14 +91,28 @@ class SearchBuild:
             self.runs = LanguageRuns(Path(output), self.site.render_cache)
         self.runs.start(lang, self.shards(lang))
 
-    def write(self, output: Path, views_by_lang: dict | None = None) -> None:
+    def worker_state(self) -> dict:
+        """In a second process (atlas_site/workers.py): its Pagefind runs, finished."""
         if self.runs is None:
+            return {"status": 0, "digests": {}}
+        return {"status": self.runs.finish(), "digests": self.runs.digests}
+
+    def merge_worker_state(self, state: dict) -> None:
+        self.other_runs.append(state)
+
+    def write(self, output: Path, views_by_lang: dict | None = None) -> None:
+        if self.runs is None and not self.other_runs:
             return
-        status = self.runs.finish()
-        if status:
-            print(f"search: Pagefind failed (exit status {status}); the site was not built.", file=sys.stderr)
-            raise SystemExit(1)
-        self.site.render_cache.extra["search"] = self.runs.digests
+        runs = [{"status": self.runs.finish(), "digests": self.runs.digests}] if self.runs else []
+        digests = {}
+        for run in runs + self.other_runs:
+            if run["status"]:
+                print(
+                    f"search: Pagefind failed (exit status {run['status']}); the site was not built.", file=sys.stderr
+                )
+                raise SystemExit(1)
+            digests.update(run["digests"])
+        self.site.render_cache.extra["search"] = dict(sorted(digests.items()))
 
     def add_specs(self, specs: list) -> None:
         specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context, depends=self.site.lists_depend()))
@@ -146,9 +162,18 @@ class SearchBuild:
         }
 
 
+@functools.cache
 def pagefind_command() -> list[str]:
-    """Pagefind's extended binary (Chinese and Japanese segmentation) from the PyPI package pagefind[extended]."""
-    return [sys.executable, "-m", "pagefind"]
+    """Pagefind's extended binary (Chinese and Japanese segmentation) from the PyPI package pagefind[extended],
+    started directly: `python -m pagefind` would start an interpreter for every run, and a large index runs
+    Pagefind once per shard."""
+    try:
+        from pagefind.service import get_executable
+
+        executable = get_executable()
+    except ImportError:
+        executable = None
+    return [str(executable)] if executable else [sys.executable, "-m", "pagefind"]
 
 
 class LanguageRuns:

@@ -6,6 +6,8 @@ PLUGINS) and connects whichever of these methods the object has:
     page_context(views, parts, context)     -- add to a page's template context before it is rendered
     language_written(output, lang)          -- every page of lang is written
     write(output, views_by_lang)            -- write extra files once every page is written
+    worker_state(), merge_worker_state(state) -- what changes while pages render, when a second process renders
+                                               some languages (workers.py)
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def connect_extension(name: str, factory) -> None:
         if not plugin_enabled(site.settings, name):
             return None
         if site not in builds:
-            builds[site] = factory(site)
+            builds[site] = site.extensions[name] = factory(site)
         return builds[site]
 
     def on_page_specs(site, specs):

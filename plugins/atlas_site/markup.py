@@ -98,6 +98,12 @@ class MarkdownRenderer:
             self._rendered[text] = html
         return self._rendered[text]
 
+    def worker_state(self) -> dict:
+        return self._used
+
+    def merge_worker_state(self, used: dict) -> None:
+        self._used.update(used)
+
     def save(self, bodies=()) -> None:
         """Keep the bodies rendered by this build, and the stored ones of bodies (the texts of the build's
         records), for the next build (only when something changed)."""

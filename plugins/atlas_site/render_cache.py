@@ -78,7 +78,9 @@ class RenderCache:
         _tree_digest(digest, Path(site.theme) / "translations", ("*.po",))
         _tree_digest(digest, PLUGINS_DIR, ("*.py", "*.json"))
         digest.update(_settings_text(site.settings).encode())
-        digest.update(json.dumps(site.config, sort_keys=True, default=str).encode())
+        # Not how many processes render: the pages are the same.
+        config = {k: v for k, v in site.config.items() if k != "render_processes"}
+        digest.update(json.dumps(config, sort_keys=True, default=str).encode())
         digest.update(site.today.isoformat().encode())  # what is past or upcoming changes with the date
         self.salt = digest.digest()
         if self.previous is not None and self.previous.is_dir():
@@ -126,6 +128,14 @@ class RenderCache:
     def replace_folder(self, relative: str) -> None:
         """A folder (path in the site) that this build writes whole: it replaces the previous output's as one."""
         self.folders.add(relative)
+
+    def worker_state(self) -> dict:
+        return {"pages": self.pages, "kept": self.kept, "folders": self.folders}
+
+    def merge_worker_state(self, state: dict) -> None:
+        self.pages.update(state["pages"])
+        self.kept.update(state["kept"])
+        self.folders.update(state["folders"])
 
     def content_digest(self, relative: str) -> str | None:
         """sha256 of a page's bytes, when this build wrote or reused it."""

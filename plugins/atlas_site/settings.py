@@ -14,6 +14,9 @@ DEFAULTS = {
     "root": None,
     # Editorial page that also lists the former members.
     "history_page": "history",
+    # Processes rendering pages (languages shared between them) when there are many to render; 1: only the
+    # build's own. The pages are the same either way.
+    "render_processes": 2,
 }
 
 
@@ -37,6 +40,9 @@ def atlas_settings(settings: dict) -> dict:
         stray = [code for code in [lang, *chain] if code not in languages]
         if stray:
             raise SettingsError(f"ATLAS['fallbacks'][{lang!r}] names {stray[0]!r}, which is not in ATLAS['languages']")
+    processes = merged["render_processes"]
+    if not isinstance(processes, int) or isinstance(processes, bool) or processes < 1:
+        raise SettingsError("ATLAS['render_processes'] must be a whole number, at least 1")
     root = merged["root"] or Path(settings["PATH"]).parent
     merged["root"] = Path(root).resolve()
     if not merged["root"].is_dir():

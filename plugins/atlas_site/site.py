@@ -18,6 +18,7 @@ from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
 from .render_cache import RenderCache
 from .views import Views, sort_key
+from .workers import Worker, split_languages
 
 # Hooks for other atlas plugins (maps, data...), sent with the AtlasSite as sender:
 #   page_context(site, views=, parts=, context=): add to a page's template context before it is rendered;
@@ -92,6 +93,10 @@ class AtlasSite:
         self.dependencies = Dependencies(atlas)
         self.render_cache = RenderCache(self)
         self._attachments: list[str] | None = None  # files brought by the page being built (see attach)
+        self.processes = config["render_processes"]
+        self.pid = os.getpid()  # the build's own process (pages may render in a second one: workers.py)
+        self.extensions: dict[str, object] = {}  # the plugins' per-build objects, by plugin (extensions.py)
+        self.views_by_lang: dict[str, Views] = {}
         self._events_by_place = defaultdict(list)
         for event in atlas.of_type("event"):
             for slug in event.get("places") or []:
@@ -351,7 +356,7 @@ class AtlasSite:
     # -- rendering -------------------------------------------------------------------------------
     def render_all(self, output: Path) -> list[str]:
         """Write every page in every language, the alias redirects and the root; return the paths."""
-        written, views_by_lang = [], {}
+        written = []
         cache = self.render_cache
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
@@ -363,11 +368,22 @@ class AtlasSite:
                 pages[lang].append((spec, relative, key))
                 written.append(relative)
         # A page whose key did not change is kept from the previous output (render_cache.py): not written at all.
-        for lang in self.languages:
-            views = views_by_lang[lang] = self.activate(lang)
-            self.render_pages(output, views, [(s, r, k) for s, r, k in pages[lang] if not cache.reuse(r, k)])
-            written += self.write_aliases(output, views)
-            language_written.send(self, output=output, lang=lang)
+        pages = {lang: [(s, r, k) for s, r, k in pages[lang] if not cache.reuse(r, k)] for lang in self.languages}
+        groups = split_languages(self.languages, {lang: len(pages[lang]) for lang in pages}, self.processes)
+        worker = None
+        if len(groups) > 1:
+            worker = Worker(lambda: self.render_languages(output, groups[1], pages))
+        try:
+            written += self.render_languages(output, groups[0], pages)
+            if worker is not None:
+                done = worker.result()
+                written += done["written"]
+                self.merge_worker_state(done["state"])
+        finally:
+            if worker is not None:
+                worker.stop()
+        # The views of the languages rendered here hold what they built; the others' are made again.
+        views_by_lang = {lang: self.views_by_lang.get(lang) or self.activate(lang) for lang in self.languages}
         written.append(self.write_root(output))
         site_written.send(self, output=output, views_by_lang=views_by_lang)
         cache.save()
@@ -375,6 +391,29 @@ class AtlasSite:
             text.body for by_slug in self.atlas.records.values() for r in by_slug.values() for text in r.texts.values()
         )
         return written
+
+    def render_languages(self, output: Path, languages: list[str], pages: dict) -> dict | list:
+        """Render the pages to render (pages[lang]) and the alias redirects of these languages; return the
+        paths written, or in a second process (workers.py) those and the state the build merges."""
+        written = []
+        for lang in languages:
+            views = self.views_by_lang[lang] = self.activate(lang)
+            self.render_pages(output, views, pages[lang])
+            written += self.write_aliases(output, views)
+            language_written.send(self, output=output, lang=lang)
+        if os.getpid() == self.pid:
+            return written
+        return {"written": written, "state": self.worker_state()}
+
+    def worker_state(self) -> dict:
+        """What a second process changed while rendering: see workers.py."""
+        parts = {"render_cache": self.render_cache, "markdown": self.markdown, **self.extensions}
+        return {name: part.worker_state() for name, part in parts.items() if hasattr(part, "worker_state")}
+
+    def merge_worker_state(self, state: dict) -> None:
+        parts = {"render_cache": self.render_cache, "markdown": self.markdown, **self.extensions}
+        for name, part_state in state.items():
+            parts[name].merge_worker_state(part_state)
 
     def render_pages(self, output: Path, views: Views, pages: list[tuple[PageSpec, str, str]]) -> None:
         """Build and write pages (spec, path, key) of views' language, remembering each key for the next build."""
