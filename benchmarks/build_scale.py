@@ -64,6 +64,7 @@ def measure(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tu
     """Wall time (s) and peak memory (MB) of one command: the largest total, sampled every 50 ms, of the
     proportional set sizes of its process tree (pages shared by forked processes counted once), or the largest
     process's resident set if that is more."""
+    os.sync()  # the previous build's writes reach the disk first: they would slow this one down
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -209,3 +209,18 @@ def test_languages_are_shared_between_processes_by_pages_to_render():
     assert split_languages(languages, many, 1) == [languages]
     assert split_languages(languages, {"fr": 3 * MIN_PAGES, "en": 1, "ar": 1, "zh": 1}, 2) == [languages]
     assert split_languages(languages, {"fr": 3 * MIN_PAGES, "en": MIN_PAGES, "ar": 0, "zh": 0}, 2)[0] == ["fr"]
+
+
+def test_the_places_calendars_are_kept_for_a_build_from_nothing(site, tmp_path):
+    import pickle
+
+    root, output = site
+    text = root / "centres" / "abbaye-d-exemple" / "index.en.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    rebuild_and_compare(root, output, tmp_path)  # most calendars stay in the output: their cache must stay full
+    with (tmp_path / "cache" / "atlas-data" / "place-calendars.pickle").open("rb") as stream:
+        cached = set(pickle.load(stream).values())
+    published = {path.read_bytes() for path in output.glob("*/calendar/centres/*.ics")}
+    places = len(list((root / "centres").iterdir()))
+    assert len(list(output.glob("*/calendar/centres/*.ics"))) == 4 * places
+    assert cached == published

@@ -15,6 +15,7 @@ from atlas_site.labels import DISCIPLINES, KINDS, MEASURES
 from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
 
+from .cache import KeptBytes
 from .charts import bar_chart
 from .feeds import FEEDS, Calendars, atom, feed_uuid
 from .model import Exports, collect_calls, event_is_past, event_span, figures_csv, place_statistics, year_confirmed
@@ -176,7 +177,8 @@ class DataBuild:
         files = exports.files()
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("*.pickle"):
-            old.unlink(missing_ok=True)  # only the last build's are worth keeping
+            if old.name != "place-calendars.pickle":
+                old.unlink(missing_ok=True)  # only the last build's are worth keeping
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with temporary.open("wb") as stream:
             pickle.dump(files, stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -574,7 +576,9 @@ class DataBuild:
 
     # -- files -----------------------------------------------------------------------------------
     def write(self, output: Path, views_by_lang: dict) -> None:
+        self.calendar_cache = KeptBytes(build_cache_dir(self.site.theme) / "atlas-data" / "place-calendars.pickle")
         written = self.write_files(output, views_by_lang)
+        self.calendar_cache.save()
         logger.info("Atlas data: wrote %d files", len(written))
 
     def write_files(self, output: Path, views_by_lang: dict) -> list[str]:
@@ -622,14 +626,17 @@ class DataBuild:
         for record in sorted(self.site.atlas.of_type("centre"), key=lambda r: r.slug):
             path = self.ics_path(lang, "centres", record.slug)
             shows = (("record", "centre", record.slug), ("summaries", "event"))
-            if self.site.unchanged_file("/".join(path), shows):
-                kept.append("/".join(path))
+            relative = "/".join(path)
+            key = self.site.file_key(relative, shows)
+            data = self.calendar_cache.get(key)  # also keeps it cached when the previous build's file stays
+            if self.site.unchanged_file(relative, shows):
+                kept.append(relative)
                 continue
-            name = views.link("centre", record.slug)["name"]
-            files[path] = cal.calendar(
-                _("Events at %(name)s") % {"name": name},
-                [events[e.slug] for e in self.events if record.slug in (e.get("places") or [])],
-            )
+            if data is None:
+                name = views.link("centre", record.slug)["name"]
+                events_here = [events[e.slug] for e in self.events if record.slug in (e.get("places") or [])]
+                data = self.calendar_cache.put(key, cal.calendar(_("Events at %(name)s") % {"name": name}, events_here))
+            files[path] = data
         return files
 
     def feed_files(self, views) -> dict:

@@ -265,7 +265,8 @@ class LanguageRuns:
 
 
 ENTRY = "pagefind-entry.json"
-PARALLEL_RUNS = 2
+# Pagefind runs at once, per rendering process (each takes some 45 MB and a core; pages render meanwhile).
+PARALLEL_RUNS = 1
 
 
 def _pages_glob(lang: str, pages: list[str]) -> str:

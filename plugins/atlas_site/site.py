@@ -436,11 +436,15 @@ class AtlasSite:
     def unchanged_file(self, relative: str, depends: tuple[tuple, ...]) -> bool:
         """For a file written once the pages are (a calendar...): True when the previous build's copy is kept
         because what it shows (dependency tokens) did not change; else the caller writes it."""
-        key = self.render_cache.key(relative, "", self.dependencies.digests(depends))
+        key = self.file_key(relative, depends)
         if self.render_cache.reuse(relative, key):
             return True
         self.render_cache.record(relative, key, [])
         return False
+
+    def file_key(self, relative: str, depends: tuple[tuple, ...]) -> str:
+        """The key of a file written once the pages are (see unchanged_file): what decides its bytes."""
+        return self.render_cache.key(relative, "", self.dependencies.digests(depends))
 
     def activate(self, lang: str) -> Views:
         """Switch the templates' gettext to lang and return the views of that language."""

@@ -11,6 +11,7 @@ on per-build objects (the render cache, the Markdown cache, the plugins' builds)
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -44,6 +45,9 @@ class Worker:
         read, write = os.pipe()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
+        # The records and everything loaded so far live as long as the build: out of the collector's reach, the
+        # child's collections do not write to them, so their pages stay shared instead of being copied.
+        gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(read)
