@@ -94,7 +94,6 @@ class AtlasSite:
         self.render_cache = RenderCache(self)
         self._attachments: list[str] | None = None  # files brought by the page being built (see attach)
         self.processes = config["render_processes"]
-        self.pid = os.getpid()  # the build's own process (pages may render in a second one: workers.py)
         self.extensions: dict[str, object] = {}  # the plugins' per-build objects, by plugin (extensions.py)
         self.views_by_lang: dict[str, Views] = {}
         self._events_by_place = defaultdict(list)
@@ -372,7 +371,9 @@ class AtlasSite:
         groups = split_languages(self.languages, {lang: len(pages[lang]) for lang in pages}, self.processes)
         worker = None
         if len(groups) > 1:
-            worker = Worker(lambda: self.render_languages(output, groups[1], pages))
+            worker = Worker(
+                lambda: {"written": self.render_languages(output, groups[1], pages), "state": self.worker_state()}
+            )
         try:
             written += self.render_languages(output, groups[0], pages)
             if worker is not None:
@@ -392,18 +393,16 @@ class AtlasSite:
         )
         return written
 
-    def render_languages(self, output: Path, languages: list[str], pages: dict) -> dict | list:
+    def render_languages(self, output: Path, languages: list[str], pages: dict) -> list[str]:
         """Render the pages to render (pages[lang]) and the alias redirects of these languages; return the
-        paths written, or in a second process (workers.py) those and the state the build merges."""
+        paths written."""
         written = []
         for lang in languages:
             views = self.views_by_lang[lang] = self.activate(lang)
             self.render_pages(output, views, pages[lang])
             written += self.write_aliases(output, views)
             language_written.send(self, output=output, lang=lang)
-        if os.getpid() == self.pid:
-            return written
-        return {"written": written, "state": self.worker_state()}
+        return written
 
     def worker_state(self) -> dict:
         """What a second process changed while rendering: see workers.py."""
