@@ -27,10 +27,11 @@ def connect_extension(name: str, factory) -> None:
     builds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def build_of(site):
-        if not plugin_enabled(site.settings, name):
-            return None
+        # Asked on every page, for every plugin: whether the plugin is enabled is settled once per build.
         if site not in builds:
-            builds[site] = site.extensions[name] = factory(site)
+            builds[site] = factory(site) if plugin_enabled(site.settings, name) else None
+            if builds[site] is not None:
+                site.extensions[name] = builds[site]
         return builds[site]
 
     def on_page_specs(site, specs):
