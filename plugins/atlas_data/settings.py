@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from atlas_site.settings import DEFAULTS as ATLAS_DEFAULTS
+from atlas_site.settings import merged_namespace
 
 DEFAULTS = {
     # Licence of the data compiled by the atlas (the facts themselves come from the cited sources).
@@ -35,13 +36,7 @@ class DataSettingsError(Exception):
 
 def data_settings(settings: dict) -> dict:
     """Merge ATLAS_DATA over the defaults and check it, naming the faulty setting."""
-    given = settings.get("ATLAS_DATA") or {}
-    if not isinstance(given, dict):
-        raise DataSettingsError("ATLAS_DATA must be a dict of settings")
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise DataSettingsError(f"ATLAS_DATA[{unknown[0]!r}] is not a setting; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = merged_namespace(settings, "ATLAS_DATA", DEFAULTS, DataSettingsError)
     if not isinstance(merged["licence_name"], str) or not merged["licence_name"].strip():
         raise DataSettingsError("ATLAS_DATA['licence_name'] must be a non-empty string")
     if not isinstance(merged["licence_url"], str) or not merged["licence_url"].startswith(("http://", "https://")):

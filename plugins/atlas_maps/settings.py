@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from atlas_site.settings import merged_namespace
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 DEFAULTS = {
@@ -56,13 +58,7 @@ class MapsSettingsError(Exception):
 
 def maps_settings(settings: dict) -> dict:
     """Merge ATLAS_MAPS over the defaults and check it, naming the faulty setting."""
-    given = settings.get("ATLAS_MAPS") or {}
-    if not isinstance(given, dict):
-        raise MapsSettingsError("ATLAS_MAPS must be a dict of settings")
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise MapsSettingsError(f"ATLAS_MAPS[{unknown[0]!r}] is not a setting; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = merged_namespace(settings, "ATLAS_MAPS", DEFAULTS, MapsSettingsError)
     tiles = merged["tiles"]
     if not isinstance(tiles, str) or not tiles.startswith(("https://", "http://")) or "{z}" not in tiles:
         raise MapsSettingsError("ATLAS_MAPS['tiles'] must be an http(s) URL template with {z}, {x} and {y}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from atlas_site.settings import merged_namespace
+
 DEFAULTS = {
     # Most indexed pages in one Pagefind bundle of a language. A larger index is split into shards (a power of
     # two), searched together in the browser: a rebuild then indexes again only the shard of the pages that
@@ -16,13 +18,7 @@ class SearchSettingsError(Exception):
 
 def search_settings(settings: dict) -> dict:
     """Merge ATLAS_SEARCH over the defaults and check it, naming the faulty setting."""
-    given = settings.get("ATLAS_SEARCH") or {}
-    if not isinstance(given, dict):
-        raise SearchSettingsError("ATLAS_SEARCH must be a dict of settings")
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise SearchSettingsError(f"ATLAS_SEARCH[{unknown[0]!r}] is not a setting; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = merged_namespace(settings, "ATLAS_SEARCH", DEFAULTS, SearchSettingsError)
     shard_pages = merged["shard_pages"]
     if not isinstance(shard_pages, int) or isinstance(shard_pages, bool) or shard_pages < 1:
         raise SearchSettingsError("ATLAS_SEARCH['shard_pages'] must be a whole number of pages, at least 1")

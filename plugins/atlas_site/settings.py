@@ -24,13 +24,21 @@ class SettingsError(Exception):
     """A setting of the ATLAS namespace is wrong; the message names it."""
 
 
+def merged_namespace(settings: dict, name: str, defaults: dict, error: type[Exception]) -> dict:
+    """The settings namespace `name` (ATLAS, ATLAS_MAPS...) over its defaults; error, with a message naming
+    the setting, when it is not a dict or names an unknown setting. Each plugin then checks the values."""
+    given = settings.get(name) or {}
+    if not isinstance(given, dict):
+        raise error(f"{name} must be a dict of settings")
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        raise error(f"{name}[{unknown[0]!r}] is not a setting; known: {', '.join(defaults)}")
+    return {**defaults, **given}
+
+
 def atlas_settings(settings: dict) -> dict:
     """Merge ATLAS over the defaults and check it, naming the faulty setting."""
-    given = settings.get("ATLAS") or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise SettingsError(f"ATLAS[{unknown[0]!r}] is not a setting; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = merged_namespace(settings, "ATLAS", DEFAULTS, SettingsError)
     languages = merged["languages"]
     if not languages or not all(isinstance(code, str) for code in languages):
         raise SettingsError("ATLAS['languages'] must be a non-empty list of language codes")
