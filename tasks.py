@@ -111,6 +111,8 @@ def build_site(
     ensure_card_fonts()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in output.parent.glob(f".{output.name}.undo-*"):
+        remove_in_background(leftover)  # set aside by a build stopped while laying its files over the output
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it 0700: a web server's workers could not read the site
     # This build's keys (plugins/atlas_site/render_cache.py) take the output's name once the output is in place.

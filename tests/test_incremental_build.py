@@ -228,3 +228,18 @@ def test_the_places_calendars_are_kept_for_a_build_from_nothing(site, tmp_path):
     places = len(list((root / "centres").iterdir()))
     assert len(list(output.glob("*/calendar/centres/*.ics"))) == 4 * places
     assert cached == published
+
+
+def test_files_set_aside_by_a_build_stopped_midway_are_removed_by_the_next(site, tmp_path):
+    import time
+
+    import tasks
+
+    root, output = site
+    leftover = output.parent / f".{output.name}.undo-stopped"
+    make_tree(leftover, {"fr/a/index.html": "set aside"})
+    assert tasks.build_site(output=output, root=root) == 0
+    deadline = time.monotonic() + 60  # removed in the background, so that the build does not wait
+    while leftover.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not leftover.exists()
