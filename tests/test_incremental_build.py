@@ -243,3 +243,21 @@ def test_files_set_aside_by_a_build_stopped_midway_are_removed_by_the_next(site,
     while leftover.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not leftover.exists()
+
+
+@pytest.mark.parametrize(
+    "given, named",
+    [
+        ({"render_processes": 0}, "ATLAS['render_processes']"),
+        ({"render_processes": "two"}, "ATLAS['render_processes']"),
+        ({"processes": 2}, "ATLAS['processes']"),
+        ("fr", "ATLAS must be a dict"),
+    ],
+)
+def test_a_wrong_atlas_setting_is_named(given, named):
+    import re
+
+    from atlas_site.settings import SettingsError, atlas_settings
+
+    with pytest.raises(SettingsError, match=re.escape(named)):
+        atlas_settings({"ATLAS": given, "PATH": str(SAMPLE_SITE / "content")})
