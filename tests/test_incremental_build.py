@@ -151,6 +151,7 @@ def test_a_lay_over_that_fails_midway_leaves_the_output_as_it_was(tmp_path):
     assert files(output) == before_output
     assert files(staging) == before_staging
     assert not (output / "fr" / "b").exists(), "a folder made for the new files was left behind"
+    assert not list(tmp_path.glob(".output.undo-*")), "the undo folder was left behind"
 
 
 def test_a_lay_over_replaces_changed_files_and_removes_stale_ones_with_their_folders(tmp_path):

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas_site.extensions import plugin_enabled
-from atlas_site.render_cache import read_keys
 from atlas_site.site import PageSpec
 from atlas_site.views import sort_key
 
@@ -186,7 +185,7 @@ class LanguageRuns:
         self.folder, self.cache, self.quiet = folder, cache, quiet
         previous = cache.previous if cache.previous is not None and cache.previous.is_dir() else None
         self.previous = previous
-        self.old_digests = read_keys(previous).get("search", {}) if previous else {}
+        self.old_digests = cache.old_extra.get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
         self.fresh: list[str] = []
         self.waiting: list[tuple[str, str]] = []  # (bundle, glob)

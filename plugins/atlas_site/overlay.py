@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -100,6 +101,7 @@ def lay_over(staging: Path, output: Path, written: list[str], stale: set[str], f
         overlay.remove_empty_folders(stale)
     except BaseException:
         overlay.reverse()
+        shutil.rmtree(overlay.undo, ignore_errors=True)  # only the folders of what was moved back
         raise
     return Path(overlay.undo)
 

@@ -28,6 +28,7 @@ PLUGINS_DIR = Path(__file__).resolve().parent.parent
 PREVIOUS_ENV = "ATLAS_PREVIOUS_OUTPUT"
 MANIFEST_ENV = "ATLAS_RENDER_MANIFEST"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_OWN_KEYS = ("version", "pages", "kept", "folders", "files")  # the rest of a build's keys are its plugins' (extra)
 
 
 def manifest_path(output: Path) -> Path:
@@ -72,6 +73,7 @@ class RenderCache:
         self.kept: set[str] = set()  # files of the previous output that belong to this build unchanged
         self.folders: set[str] = set()  # folders this build writes whole, to replace the previous output's
         self.extra: dict[str, object] = {}  # other keys of this build (the search's), kept with the pages'
+        self.old_extra: dict[str, object] = {}  # those of the previous build
         self.made_dirs: set[Path] = set()
         digest = hashlib.sha256(b"atlas-render-4\0")
         _tree_digest(digest, Path(site.theme) / "templates", ("*",))
@@ -84,7 +86,11 @@ class RenderCache:
         digest.update(site.today.isoformat().encode())  # what is past or upcoming changes with the date
         self.salt = digest.digest()
         if self.previous is not None and self.previous.is_dir():
-            self.old = read_manifest(self.previous)
+            keys = read_keys(self.previous)
+            self.old = keys.get("pages", {})
+            self.old_extra = {
+                k: v for k, v in keys.items() if k not in ("version", "pages", "kept", "folders", "files")
+            }
 
     def key(self, relative: str, template: str, digests: list[bytes]) -> str:
         digest = hashlib.sha256(self.salt)
@@ -151,11 +157,6 @@ class RenderCache:
         keys = {"version": 4, "pages": self.pages, "kept": sorted(self.kept), "folders": sorted(self.folders)}
         temporary.write_text(json.dumps({**self.extra, **keys}, sort_keys=True), encoding="utf-8")
         os.replace(temporary, path)
-
-
-def read_manifest(output: Path) -> dict[str, list]:
-    """The keys of the build in output: path -> [key, files it brought, digest of its bytes]."""
-    return read_keys(output).get("pages", {})
 
 
 def read_keys(output: Path) -> dict:
