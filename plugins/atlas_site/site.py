@@ -406,13 +406,17 @@ class AtlasSite:
 
     def worker_state(self) -> dict:
         """What a second process changed while rendering: see workers.py."""
-        parts = {"render_cache": self.render_cache, "markdown": self.markdown, **self.extensions}
+        parts = self.stateful_parts()
         return {name: part.worker_state() for name, part in parts.items() if hasattr(part, "worker_state")}
 
     def merge_worker_state(self, state: dict) -> None:
-        parts = {"render_cache": self.render_cache, "markdown": self.markdown, **self.extensions}
+        parts = self.stateful_parts()
         for name, part_state in state.items():
             parts[name].merge_worker_state(part_state)
+
+    def stateful_parts(self) -> dict[str, object]:
+        """The per-build objects that change while pages render, by name."""
+        return {"render_cache": self.render_cache, "markdown": self.markdown, **self.extensions}
 
     def render_pages(self, output: Path, views: Views, pages: list[tuple[PageSpec, str, str]]) -> None:
         """Build and write pages (spec, path, key) of views' language, remembering each key for the next build."""
