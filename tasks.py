@@ -142,15 +142,15 @@ def build_site(
 def put_in_place(staging: Path, output: Path, keys_file: Path, previous: dict | None) -> None:
     """Lay the staging folder over output when few files changed, else rename it into place; then save its keys
     (with the list of every file of the new output) under the output's name."""
-    from atlas_site.overlay import lay_over, link_kept, staging_files
+    from atlas_site.overlay import files_under, lay_over, link_kept
     from atlas_site.render_cache import manifest_path
 
     keys = json.loads(keys_file.read_text(encoding="utf-8")) if keys_file.is_file() else {}
     keys_file.unlink(missing_ok=True)
     kept = set(keys.get("kept", [])) if previous else set()
     folders = keys.get("folders", []) if previous else []
-    written = staging_files(staging, folders)
-    whole = [f"{folder}/{name}" for folder in folders for name in staging_files(staging / folder)]
+    written = files_under(staging, skip=folders)
+    whole = [name for folder in folders for name in files_under(staging, folder)]
     keys["files"] = sorted(kept.union(written, whole))
     manifest_path(output).unlink(missing_ok=True)  # no keys while the output changes
     leftovers = []

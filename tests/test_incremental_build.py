@@ -139,7 +139,7 @@ def make_tree(folder: Path, files: dict[str, str]) -> None:
 
 
 def test_a_lay_over_that_fails_midway_leaves_the_output_as_it_was(tmp_path):
-    from atlas_site.overlay import lay_over, staging_files
+    from atlas_site.overlay import files_under, lay_over
 
     output, staging = tmp_path / "output", tmp_path / "staging"
     make_tree(output, {"fr/a/index.html": "old a", "fr/gone/index.html": "gone", "fr/x": "a file named x"})
@@ -147,7 +147,7 @@ def test_a_lay_over_that_fails_midway_leaves_the_output_as_it_was(tmp_path):
     make_tree(staging, {"fr/a/index.html": "new a", "fr/b/index.html": "new b", "fr/x/index.html": "new x"})
     before_output, before_staging = files(output), files(staging)
     with pytest.raises(OSError):
-        lay_over(staging, output, staging_files(staging), {"fr/gone/index.html"})
+        lay_over(staging, output, files_under(staging), {"fr/gone/index.html"})
     assert files(output) == before_output
     assert files(staging) == before_staging
     assert not (output / "fr" / "b").exists(), "a folder made for the new files was left behind"
@@ -155,12 +155,12 @@ def test_a_lay_over_that_fails_midway_leaves_the_output_as_it_was(tmp_path):
 
 
 def test_a_lay_over_replaces_changed_files_and_removes_stale_ones_with_their_folders(tmp_path):
-    from atlas_site.overlay import lay_over, staging_files
+    from atlas_site.overlay import files_under, lay_over
 
     output, staging = tmp_path / "output", tmp_path / "staging"
     make_tree(output, {"fr/a/index.html": "old a", "fr/gone/index.html": "gone", "fr/kept/index.html": "kept"})
     make_tree(staging, {"fr/a/index.html": "new a", "fr/b/index.html": "new b"})
-    undo = lay_over(staging, output, staging_files(staging), {"fr/gone/index.html"})
+    undo = lay_over(staging, output, files_under(staging), {"fr/gone/index.html"})
     assert files(output) == {"fr/a/index.html": b"new a", "fr/b/index.html": b"new b", "fr/kept/index.html": b"kept"}
     assert not (output / "fr" / "gone").exists()
     assert files(undo) == {"fr/a/index.html": b"old a", "fr/gone/index.html": b"gone"}

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas_site.extensions import plugin_enabled
+from atlas_site.overlay import files_under
 from atlas_site.site import PageSpec
 from atlas_site.views import sort_key
 
@@ -197,7 +198,7 @@ class LanguageRuns:
             bundle = f"{BUNDLE}/{lang}/{shard}"
             self.digests[bundle] = self._pages_digest(pages)
             if self.old_digests.get(bundle) == self.digests[bundle] and (self.previous / bundle / ENTRY).is_file():
-                self.cache.keep(_files_under(self.previous, bundle))
+                self.cache.keep(files_under(self.previous, bundle))
                 continue
             if self.previous is not None:
                 self._borrow(pages)
@@ -282,15 +283,6 @@ def _pagefind_version() -> str:
         return version("pagefind")
     except Exception:  # noqa: BLE001 - any failure only means the index is never reused
         return str(time.time())
-
-
-def _files_under(base: Path, folder: str) -> list[str]:
-    """Every file under base/folder, as paths relative to base."""
-    found = []
-    for path, _, names in os.walk(base / folder):
-        relative = Path(path).relative_to(base).as_posix()
-        found += [f"{relative}/{name}" for name in names]
-    return found
 
 
 def _sort_entry(entry: Path) -> None:

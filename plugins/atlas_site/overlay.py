@@ -18,12 +18,13 @@ import tempfile
 from pathlib import Path
 
 
-def staging_files(staging: Path, folders=()) -> list[str]:
-    """Every file in the staging folder, as paths in the site, except those under folders (replaced whole)."""
+def files_under(base: Path, folder: str = "", skip=()) -> list[str]:
+    """Every file under base/folder, as paths relative to base (paths in the site), except those under the
+    folders in skip (relative to base too)."""
     found = []
-    for folder, subfolders, names in os.walk(staging):
-        relative = os.path.relpath(folder, staging)
-        if relative in folders:
+    for path, subfolders, names in os.walk(os.path.join(base, folder)):
+        relative = os.path.relpath(path, base)
+        if relative in skip:
             subfolders.clear()
             continue
         found += [name if relative == "." else f"{relative}/{name}" for name in names]
