@@ -93,6 +93,10 @@ class SearchBuild:
 
     def worker_state(self) -> dict:
         """In a second process (atlas_site/workers.py): its Pagefind runs, finished."""
+        return self.finished_runs()
+
+    def finished_runs(self) -> dict:
+        """This process's Pagefind runs, waited for: their exit status and the digests of their shards."""
         if self.runs is None:
             return {"status": 0, "digests": {}}
         return {"status": self.runs.finish(), "digests": self.runs.digests}
@@ -103,9 +107,8 @@ class SearchBuild:
     def write(self, output: Path, views_by_lang: dict | None = None) -> None:
         if self.runs is None and not self.other_runs:
             return
-        runs = [{"status": self.runs.finish(), "digests": self.runs.digests}] if self.runs else []
         digests = {}
-        for run in runs + self.other_runs:
+        for run in [self.finished_runs(), *self.other_runs]:
             if run["status"]:
                 print(
                     f"search: Pagefind failed (exit status {run['status']}); the site was not built.", file=sys.stderr
