@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import pickle
 from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -15,7 +13,7 @@ from atlas_site.labels import DISCIPLINES, KINDS, MEASURES
 from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
 
-from .cache import KeptBytes
+from .cache import KeptByKey
 from .charts import bar_chart
 from .feeds import FEEDS, Calendars, atom, feed_uuid
 from .model import Exports, collect_calls, event_is_past, event_span, figures_csv, place_statistics, year_confirmed
@@ -168,21 +166,11 @@ class DataBuild:
         facts and front matter, never descriptions): most rebuilds do not make them again."""
         site = self.site
         key = site.render_cache.key("open data", "", site.dependencies.digests(site.lists_depend()))
-        path = build_cache_dir(site.theme) / "atlas-data" / f"{key}.pickle"
-        try:
-            with path.open("rb") as stream:
-                return pickle.load(stream)
-        except (OSError, pickle.UnpicklingError, EOFError):
-            pass
-        files = exports.files()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("*.pickle"):
-            if old.name != "place-calendars.pickle":
-                old.unlink(missing_ok=True)  # only the last build's are worth keeping
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as stream:
-            pickle.dump(files, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        cache = KeptByKey(build_cache_dir(site.theme) / "atlas-data" / "open-data.pickle")
+        files = cache.get(key)
+        if files is None:
+            files = cache.put(key, exports.files())
+        cache.save()
         return files
 
     # -- URLs ------------------------------------------------------------------------------------
@@ -576,7 +564,7 @@ class DataBuild:
 
     # -- files -----------------------------------------------------------------------------------
     def write(self, output: Path, views_by_lang: dict) -> None:
-        self.calendar_cache = KeptBytes(build_cache_dir(self.site.theme) / "atlas-data" / "place-calendars.pickle")
+        self.calendar_cache = KeptByKey(build_cache_dir(self.site.theme) / "atlas-data" / "place-calendars.pickle")
         written = self.write_files(output, views_by_lang)
         self.calendar_cache.save()
         logger.info("Atlas data: wrote %d files", len(written))

@@ -1,6 +1,7 @@
-"""Bytes kept between builds by key: the places' calendars, one per place and language, whose key (what
-decides their bytes, AtlasSite.file_key) changes only with the place and its events. A build from an empty
-folder then writes them without making them again, like the share cards."""
+"""What the data plugin makes, kept between builds by key (what decides it, from the render cache's keys):
+the open-data downloads, which change only with the records as lists show them, and the places' calendars,
+one per place and language, which change only with the place and its events. A build from an empty folder
+then writes them without making them again, like the share cards."""
 
 from __future__ import annotations
 
@@ -9,25 +10,25 @@ import pickle
 from pathlib import Path
 
 
-class KeptBytes:
-    """key -> bytes, read from path; save() keeps the entries this build used, and only those."""
+class KeptByKey:
+    """key -> value (picklable), read from path; save() keeps the entries this build used, and only those."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.used: dict[str, bytes] = {}
+        self.used: dict[str, object] = {}
         try:
             with self.path.open("rb") as stream:
-                self.stored: dict[str, bytes] = pickle.load(stream)
+                self.stored: dict[str, object] = pickle.load(stream)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             self.stored = {}
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str):
         data = self.stored.get(key)
         if data is not None:
             self.used[key] = data
         return data
 
-    def put(self, key: str, data: bytes) -> bytes:
+    def put(self, key: str, data):
         self.used[key] = data
         return data
 
