@@ -99,6 +99,36 @@ def test_place_page_carries_kind_and_country_as_metadata_labelled_on_the_search_
     assert (labels["kind"]["ccr"], labels["country"]["FR"]) == (kind_link, country_link)
 
 
+def indexed_pages(bundle: Path) -> dict[str, dict]:
+    """The pages a Pagefind bundle holds, by URL: its fragments are gzipped JSON after a signature."""
+    pages = {}
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        page = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[page["url"]] = page
+    return pages
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_index_holds_the_description_not_the_page_furniture(sample_build, lang):
+    # Text every place page carries (embed code, links to the fact sheet and the calendar, sources, the
+    # precision note) would make a search for "iframe" or "calendar" return every centre.
+    url = f"/{lang}/centres/{ABBEY}/"
+    # Pagefind's Chinese segmentation puts zero-width spaces between words.
+    content = indexed_pages(sample_build / "pagefind" / lang / "0")[url]["content"].replace("\u200b", "")
+    page = soup_of(sample_build, url)
+    position = page.find("span", dir="ltr", string=re.compile(r"^-?[0-9.]+, -?[0-9.]+$"))
+    furniture = [
+        "<iframe",
+        page.select_one(".print-link a").get_text(strip=True),
+        page.select_one(".data-extras a").get_text(strip=True),
+        page.select_one(".sources p").get_text(strip=True),
+        position.parent.get_text(" ", strip=True).removeprefix(position.get_text()).strip(" ()"),
+    ]
+    assert WORDS[lang] in content
+    assert position.get_text() in content, "the coordinates stay searchable"
+    assert [text for text in furniture if text in content] == []
+
+
 def test_one_index_per_language(sample_build):
     for lang in LANGUAGES:
         entry = json.loads((sample_build / "pagefind" / lang / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -299,12 +329,8 @@ def sharded_build(tmp_path_factory):
 
 
 def shard_urls(bundle: Path) -> set[str]:
-    """URLs of the pages a Pagefind bundle holds (its fragments are gzipped JSON after a signature)."""
-    urls = set()
-    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.add(json.loads(data)["url"])
-    return urls
+    """URLs of the pages a Pagefind bundle holds."""
+    return set(indexed_pages(bundle))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
