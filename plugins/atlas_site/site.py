@@ -499,8 +499,12 @@ class AtlasSite:
         target = output.joinpath(*parts, "index.html")
         self.render_cache.make_folder(target.parent)
         html = self.env.get_template(template).render(context).encode("utf-8")
-        target.unlink(missing_ok=True)  # the search may have linked the previous output's page here: never write to it
-        target.write_bytes(html)
+        try:
+            with open(target, "xb") as page:
+                page.write(html)
+        except FileExistsError:  # a link to the previous output's page (search._borrow): never write through it
+            target.unlink()
+            target.write_bytes(html)
         return html
 
     def write_aliases(self, output: Path, views: Views) -> list[str]:
