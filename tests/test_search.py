@@ -333,6 +333,12 @@ def shard_urls(bundle: Path) -> set[str]:
     return set(indexed_pages(bundle))
 
 
+def test_the_pages_linked_for_pagefind_are_not_published(sample_build, sharded_build):
+    for output in (sample_build, sharded_build):
+        assert not (output / ".pagefind-pages").exists()
+        assert len(list((output / "pagefind").glob("*/*/pagefind-entry.json"))) >= len(LANGUAGES)
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_sharded_index_is_searched_as_one(browser, sharded_build, lang):
     word = MANY_WORDS[lang]

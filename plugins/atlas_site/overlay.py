@@ -92,11 +92,8 @@ def lay_over(staging: Path, output: Path, written: list[str], stale: set[str], f
             overlay.set_aside(relative)
             overlay.move(os.path.join(overlay.staging, relative), os.path.join(overlay.output, relative))
         for relative in written:
-            source, target = os.path.join(overlay.staging, relative), os.path.join(overlay.output, relative)
-            if _same_file(source, target):
-                continue  # the output's own page, linked for the search to read
             overlay.set_aside(relative)
-            overlay.move(source, target)
+            overlay.move(os.path.join(overlay.staging, relative), os.path.join(overlay.output, relative))
         for relative in sorted(stale):
             overlay.set_aside(relative)
         overlay.remove_empty_folders(stale)
@@ -119,10 +116,3 @@ def link_kept(output: Path, staging: Path, kept) -> None:
             os.makedirs(folder, exist_ok=True)
             made.add(folder)
         os.link(os.path.join(output, relative), target)
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False

@@ -502,7 +502,7 @@ class AtlasSite:
         try:
             with open(target, "xb") as page:
                 page.write(html)
-        except FileExistsError:  # a link to the previous output's page (search._borrow): never write through it
+        except FileExistsError:  # written twice, or linked: never write through a link to the previous output
             target.unlink()
             target.write_bytes(html)
         return html
