@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -182,9 +183,10 @@ def pagefind_command() -> list[str]:
 
 
 class LanguageRuns:
-    """Pagefind runs of one build, started as each language's pages are written (at most PARALLEL_RUNS at once),
-    one per shard of the language's index (SearchBuild.shards), each into /pagefind/<lang>/<shard>/. A shard
-    whose pages are byte for byte those of the previous build keeps the previous build's bundle.
+    """Pagefind runs of one build, started as each language's pages are written, one per shard of the
+    language's index (SearchBuild.shards), each into /pagefind/<lang>/<shard>/. A shard whose pages are byte
+    for byte those of the previous build keeps the previous build's bundle. A thread per language runs its
+    shards one after the other, at most PARALLEL_RUNS at once in the process, while pages go on rendering.
 
     Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES), hard links at the pages' paths in
     the site, from this build's folder or, for a page a rebuild keeps, from the previous output. Given the whole
@@ -199,11 +201,12 @@ class LanguageRuns:
         self.old_digests = cache.old_extra.get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
         self.fresh: list[str] = []
-        self.waiting: list[tuple[str, Path]] = []  # (bundle, folder of its pages)
-        self.running: list[subprocess.Popen] = []
+        self.slots = threading.BoundedSemaphore(PARALLEL_RUNS)
+        self.threads: list[threading.Thread] = []
         self.status = 0
 
     def start(self, lang: str, shards: list[tuple[int, list[str]]]) -> None:
+        runs = []
         for shard, pages in shards:
             bundle = f"{BUNDLE}/{lang}/{shard}"
             self.digests[bundle] = self._pages_digest(pages)
@@ -213,8 +216,10 @@ class LanguageRuns:
             if self.previous is not None:
                 self.cache.replace_folder(bundle)
             self.fresh.append(bundle)
-            self.waiting.append((bundle, self._link_pages(bundle, pages)))
-        self._launch()
+            runs.append((bundle, self._link_pages(bundle, pages)))
+        thread = threading.Thread(target=self._run, args=(runs,), name=f"pagefind-{lang}", daemon=True)
+        thread.start()
+        self.threads.append(thread)
 
     def _pages_digest(self, pages: list[str]) -> str:
         """Digest of the bytes of every page Pagefind indexes in a language (from the digests the build keeps)."""
@@ -242,35 +247,25 @@ class LanguageRuns:
             os.link(os.path.join(source, relative), os.path.join(site, relative))
         return site
 
-    def _launch(self) -> None:
-        still = []
-        for process in self.running:
-            if process.poll() is None:
-                still.append(process)
-            else:
-                self.status = self.status or process.returncode
-        self.running = still
-        while self.waiting and len(self.running) < PARALLEL_RUNS and not self.status:
-            bundle, pages = self.waiting.pop(0)
-            try:
-                self.running.append(_start(pages, self.folder / bundle, self.quiet))
-            except FileNotFoundError as error:
-                print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
-                self.status = 1
+    def _run(self, runs: list[tuple[str, Path]]) -> None:
+        for bundle, pages in runs:
+            with self.slots:
+                if self.status:
+                    return
+                try:
+                    status = _start(pages, self.folder / bundle, self.quiet).wait()
+                except FileNotFoundError as error:
+                    print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
+                    status = 1
+            self.status = self.status or status
+            shutil.rmtree(pages, ignore_errors=True)
 
     def finish(self) -> int:
-        while (self.waiting or self.running) and not self.status:
-            if self.running:
-                self.status = self.status or self.running.pop(0).wait()
-            self._launch()
-        for process in self.running:
-            process.kill()
-            process.wait()
+        for thread in self.threads:
+            thread.join()
         if not self.status:
             for bundle in self.fresh:
                 _sort_entry(self.folder / bundle / ENTRY)
-        for bundle in self.fresh:
-            shutil.rmtree(self.folder / SHARD_PAGES / bundle, ignore_errors=True)
         return self.status
 
 
