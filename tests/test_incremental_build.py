@@ -216,6 +216,41 @@ def test_languages_are_shared_between_processes_by_pages_to_render(monkeypatch):
     assert split_languages(languages, {"fr": 3 * MIN_PAGES, "en": MIN_PAGES, "ar": 0, "zh": 0}, 2)[0] == ["fr"]
 
 
+def test_a_second_process_gives_its_result_then_its_late_result():
+    from atlas_site.workers import Worker
+
+    parent = os.getpid()
+    worker = Worker(lambda: {"pid": os.getpid()}, then=lambda: ["indexed", os.getpid()])
+    first = worker.result()
+    assert first["pid"] != parent
+    assert worker.late_result() == ["indexed", first["pid"]]
+    assert worker.pid is None  # waited for: no process left behind
+
+
+def test_a_failure_after_the_second_process_rendered_is_reported_with_its_traceback():
+    from atlas_site.workers import Worker
+
+    def index():
+        raise ValueError("Pagefind went wrong")
+
+    worker = Worker(lambda: "rendered", then=index)
+    assert worker.result() == "rendered"
+    with pytest.raises(RuntimeError, match="ValueError: Pagefind went wrong"):
+        worker.late_result()
+    assert worker.pid is None
+
+
+def test_a_second_process_is_ended_when_the_first_fails():
+    import time
+
+    from atlas_site.workers import Worker
+
+    worker = Worker(lambda: time.sleep(60))
+    started = time.monotonic()
+    worker.stop()
+    assert time.monotonic() - started < 10 and worker.pid is None
+
+
 def test_the_places_calendars_are_kept_for_a_build_from_nothing(site, tmp_path):
     import pickle
 

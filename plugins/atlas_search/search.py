@@ -93,7 +93,7 @@ class SearchBuild:
             self.runs = LanguageRuns(Path(output), self.site.render_cache)
         self.runs.start(lang, self.shards(lang))
 
-    def worker_state(self) -> dict:
+    def late_worker_state(self) -> dict:
         """In a second process (atlas_site/workers.py): its Pagefind runs, finished."""
         return self.finished_runs()
 
@@ -107,6 +107,7 @@ class SearchBuild:
         self.other_runs.append(state)
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> None:
+        self.site.merge_late_worker_state()  # the runs of a second process: written last, so waited for last
         if self.runs is None and not self.other_runs:
             return
         digests = {}
@@ -201,7 +202,7 @@ class LanguageRuns:
         self.old_digests = cache.old_extra.get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
         self.fresh: list[str] = []
-        self.slots = threading.BoundedSemaphore(PARALLEL_RUNS)
+        self.slots = threading.Semaphore(PARALLEL_RUNS)
         self.threads: list[threading.Thread] = []
         self.status = 0
 
@@ -261,6 +262,8 @@ class LanguageRuns:
             shutil.rmtree(pages, ignore_errors=True)
 
     def finish(self) -> int:
+        """Wait for every run. Called once this process renders no more pages: two runs at once from then on."""
+        self.slots.release()
         for thread in self.threads:
             thread.join()
         if not self.status:
@@ -271,7 +274,8 @@ class LanguageRuns:
 
 ENTRY = "pagefind-entry.json"
 SHARD_PAGES = ".pagefind-pages"  # in the build's folder while Pagefind runs, removed before it is put in place
-# Pagefind runs at once, per rendering process (each takes some 45 MB and a core; pages render meanwhile).
+# Pagefind runs at once per rendering process while it renders pages (each takes some 45 MB and a core), and
+# one more once it has rendered them all.
 PARALLEL_RUNS = 1
 
 

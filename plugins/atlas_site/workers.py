@@ -6,7 +6,9 @@ build of 2,000 places took a quarter to a third less time on two cores (the sear
 already use the second core, so not half). Fork, not spawn: the child starts with the records loaded
 and every page's key computed. What changes while pages render, and is needed once they are all written, lives
 on per-build objects (the render cache, the Markdown cache, the plugins' builds): each gives its changes with
-`worker_state()` and takes the child's with `merge_worker_state(state)`.
+`worker_state()` and takes the child's with `merge_worker_state(state)`. What the child only has later (its
+search indexing, which goes on after its pages are written) comes in a second message, `late_worker_state()`,
+read when the build needs it: meanwhile this process writes the site's other files.
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ def split_languages(languages: list[str], counts: dict[str, int], processes: int
 
 
 class Worker:
-    """work() run in a forked child; result() waits for it and returns what it returned (picklable)."""
+    """work() run in a forked child, then then(); result() and late_result() wait for each and return what it
+    returned (picklable)."""
 
-    def __init__(self, work: Callable[[], object]):
+    def __init__(self, work: Callable[[], object], then: Callable[[], object] = lambda: None):
         read, write = os.pipe()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
@@ -51,19 +54,28 @@ class Worker:
         self.pid = os.fork()
         if self.pid == 0:
             os.close(read)
-            _run_child(work, write)
+            _run_child(work, then, write)
         os.close(write)
-        self.read = read
+        self.pipe = os.fdopen(read, "rb")
 
     def result(self) -> object:
-        with os.fdopen(self.read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
+        return self._next()
+
+    def late_result(self) -> object:
+        outcome = self._next()
+        os.waitpid(self.pid, 0)
         self.pid = None
-        if not data:
-            raise RuntimeError(f"the process rendering pages stopped (status {status})")
-        outcome = pickle.loads(data)
+        self.pipe.close()
+        return outcome
+
+    def _next(self) -> object:
+        try:
+            outcome = pickle.load(self.pipe)
+        except EOFError:
+            self.stop()
+            raise RuntimeError("the process rendering pages stopped before its end") from None
         if "error" in outcome:
+            self.stop()
             raise RuntimeError(f"rendering pages in a second process failed:\n{outcome['error']}")
         return outcome["result"]
 
@@ -73,19 +85,23 @@ class Worker:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.pid = None
-            os.close(self.read)
+            self.pipe.close()
 
 
-def _run_child(work: Callable[[], object], write: int) -> None:
+def _run_child(work: Callable[[], object], then: Callable[[], object], write: int) -> None:
     code = 0
     try:
         _plain_output()
-        outcome = {"result": work()}
-    except BaseException as error:  # noqa: BLE001 - reported to the parent, which fails the build
-        outcome, code = {"error": "".join(traceback.format_exception(error))}, 1
-    try:
         with os.fdopen(write, "wb") as pipe:
-            pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            for step in (work, then):
+                try:
+                    outcome = {"result": step()}
+                except BaseException as error:  # noqa: BLE001 - reported to the parent, which fails the build
+                    outcome, code = {"error": "".join(traceback.format_exception(error))}, 1
+                pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.flush()
+                if code:
+                    break
         sys.stdout.flush()
         sys.stderr.flush()
     finally:
