@@ -94,7 +94,7 @@ def install_debian_packages(packages: list[str], needed_for: str) -> None:
 
 def ensure_card_fonts() -> None:
     """Install the Debian fonts the share cards are drawn with (atlas_cards) when missing; needs root."""
-    from atlas_cards import FONT_PACKAGES, missing_fonts
+    from atlas_cards.fonts import FONT_PACKAGES, missing_fonts
 
     if missing_fonts():
         install_debian_packages(FONT_PACKAGES, "The share cards")

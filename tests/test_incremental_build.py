@@ -216,27 +216,47 @@ def test_languages_are_shared_between_processes_by_pages_to_render(monkeypatch):
     assert split_languages(languages, {"fr": 3 * MIN_PAGES, "en": MIN_PAGES, "ar": 0, "zh": 0}, 2)[0] == ["fr"]
 
 
-def test_a_second_process_gives_its_result_then_its_late_result():
+def test_a_second_process_sends_events_while_it_works_then_its_result():
     from atlas_site.workers import Worker
 
-    parent = os.getpid()
-    worker = Worker(lambda: {"pid": os.getpid()}, then=lambda: ["indexed", os.getpid()])
-    first = worker.result()
-    assert first["pid"] != parent
-    assert worker.late_result() == ["indexed", first["pid"]]
+    def work(send):
+        send("search", {"lang": "ar"})
+        send("search", {"lang": "zh"})
+        return {"pid": os.getpid()}
+
+    events = []
+    worker = Worker(work, on_event=lambda name, payload: events.append((name, payload, os.getpid())))
+    result = worker.result()
+    assert result["pid"] != os.getpid()
+    assert events == [("search", {"lang": "ar"}, os.getpid()), ("search", {"lang": "zh"}, os.getpid())]
     assert worker.pid is None  # waited for: no process left behind
 
 
-def test_a_failure_after_the_second_process_rendered_is_reported_with_its_traceback():
+def test_a_failure_in_the_second_process_is_reported_with_its_traceback():
     from atlas_site.workers import Worker
 
-    def index():
-        raise ValueError("Pagefind went wrong")
+    def work(send):
+        raise ValueError("a template went wrong")
 
-    worker = Worker(lambda: "rendered", then=index)
-    assert worker.result() == "rendered"
-    with pytest.raises(RuntimeError, match="ValueError: Pagefind went wrong"):
-        worker.late_result()
+    worker = Worker(work, on_event=lambda name, payload: None)
+    with pytest.raises(RuntimeError, match="ValueError: a template went wrong"):
+        worker.result()
+    assert worker.pid is None
+
+
+def test_an_event_that_fails_here_ends_the_second_process_even_while_it_sends_more():
+    from atlas_site.workers import Worker
+
+    def work(send):
+        for _ in range(1000):  # far more than the pipe holds once nobody reads it
+            send("search", "x" * 10_000)
+
+    def fail(name, payload):
+        raise OSError("Pagefind is missing")
+
+    worker = Worker(work, on_event=fail)
+    with pytest.raises(RuntimeError, match="Pagefind is missing"):
+        worker.result()
     assert worker.pid is None
 
 
@@ -245,7 +265,7 @@ def test_a_second_process_is_ended_when_the_first_fails():
 
     from atlas_site.workers import Worker
 
-    worker = Worker(lambda: time.sleep(60))
+    worker = Worker(lambda send: time.sleep(60), on_event=lambda name, payload: None)
     started = time.monotonic()
     worker.stop()
     assert time.monotonic() - started < 10 and worker.pid is None

@@ -13,6 +13,8 @@ from atlas_images.images import build_cache, publish_cached
 from atlas_site.extensions import plugin_enabled
 from PIL import Image, ImageDraw, ImageFont, features
 
+from .fonts import FONT_PACKAGES, FONTS, missing_fonts
+
 SIZE = (1200, 630)
 MARGIN = 72
 BACKGROUND = (22, 56, 88)
@@ -20,22 +22,11 @@ ACCENT = (240, 190, 80)
 TEXT = (255, 255, 255)
 MUTED = (205, 220, 235)
 CARD_NAME = "card.png"
+
+
 # Debian packages holding the fonts below; tasks.ensure_card_fonts installs them on a fresh machine.
-FONT_PACKAGES = ["fonts-dejavu-core", "fonts-wqy-microhei"]
-FONTS = {
-    # Latin and Arabic (DejaVu Sans has both scripts); CJK (and Latin) from WenQuanYi Micro Hei.
-    "regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "cjk": "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-}
-
-
 def enabled(settings: dict) -> bool:
     return plugin_enabled(settings, "atlas_cards")
-
-
-def missing_fonts() -> list[str]:
-    return [path for path in FONTS.values() if not Path(path).is_file()]
 
 
 def _has_cjk(text: str) -> bool:

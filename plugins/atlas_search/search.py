@@ -63,7 +63,7 @@ class SearchBuild:
         self.site = site
         self.pages = set(site.atlas.records.get("page", {}))
         self.runs: LanguageRuns | None = None  # made when the first language is written
-        self.other_runs: list[dict] = []  # those of a second process rendering other languages
+        self.runs_made = threading.Lock()  # a second process's languages arrive on another thread
         self.shard_pages = search_settings(site.settings)["shard_pages"]
         self._shards: dict[str, list[tuple[int, list[str]]]] = {}
 
@@ -88,38 +88,34 @@ class SearchBuild:
         return self._shards[lang]
 
     def language_written(self, output: Path, lang: str) -> None:
-        """Index a language as soon as its pages are written: Pagefind runs while the next language renders."""
-        if self.runs is None:
-            self.runs = LanguageRuns(Path(output), self.site.render_cache)
-        self.runs.start(lang, self.shards(lang))
+        """Index a language as soon as its pages are written: Pagefind runs while the next language renders.
+        A second rendering process (atlas_site/workers.py) prepares its languages' runs and hands them to this
+        one, which runs them: the second process ends as soon as its pages are written."""
+        prepared = self.language_runs(output).prepare(lang, self.shards(lang))
+        if self.site.send_to_parent is not None:
+            self.site.send_to_parent("atlas_search", {"output": str(output), **prepared})
+        else:
+            self.runs.run(prepared)
 
-    def late_worker_state(self) -> dict:
-        """In a second process (atlas_site/workers.py): its Pagefind runs, finished."""
-        return self.finished_runs()
+    def worker_event(self, prepared: dict) -> None:
+        """The runs a second process prepared (called on the thread that reads from it)."""
+        self.language_runs(Path(prepared["output"])).run(prepared)
 
-    def finished_runs(self) -> dict:
-        """This process's Pagefind runs, waited for: their exit status and the digests of their shards."""
-        if self.runs is None:
-            return {"status": 0, "digests": {}}
-        return {"status": self.runs.finish(), "digests": self.runs.digests}
-
-    def merge_worker_state(self, state: dict) -> None:
-        self.other_runs.append(state)
+    def language_runs(self, output: Path) -> LanguageRuns:
+        with self.runs_made:
+            if self.runs is None:
+                self.runs = LanguageRuns(Path(output), self.site.render_cache)
+            return self.runs
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> None:
-        self.site.merge_late_worker_state()  # the runs of a second process: written last, so waited for last
-        if self.runs is None and not self.other_runs:
+        if self.runs is None:
             return
-        digests = {}
-        for run in [self.finished_runs(), *self.other_runs]:
-            if run["status"]:
-                print(
-                    f"search: Pagefind failed (exit status {run['status']}); the site was not built.", file=sys.stderr
-                )
-                raise SystemExit(1)
-            digests.update(run["digests"])
-        self.site.render_cache.extra["search"] = dict(sorted(digests.items()))
-        shutil.rmtree(Path(output) / SHARD_PAGES, ignore_errors=True)  # emptied by each process's finish()
+        status = self.runs.finish()
+        if status:
+            print(f"search: Pagefind failed (exit status {status}); the site was not built.", file=sys.stderr)
+            raise SystemExit(1)
+        self.site.render_cache.extra["search"] = dict(sorted(self.runs.digests.items()))
+        shutil.rmtree(Path(output) / SHARD_PAGES, ignore_errors=True)  # each run removes its own folder
 
     def add_specs(self, specs: list) -> None:
         specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context, depends=self.site.lists_depend()))
@@ -187,7 +183,7 @@ class LanguageRuns:
     """Pagefind runs of one build, started as each language's pages are written, one per shard of the
     language's index (SearchBuild.shards), each into /pagefind/<lang>/<shard>/. A shard whose pages are byte
     for byte those of the previous build keeps the previous build's bundle. A thread per language runs its
-    shards one after the other, at most PARALLEL_RUNS at once in the process, while pages go on rendering.
+    shards one after the other, at most PARALLEL_RUNS at once, while pages go on rendering.
 
     Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES), hard links at the pages' paths in
     the site, from this build's folder or, for a page a rebuild keeps, from the previous output. Given the whole
@@ -206,19 +202,28 @@ class LanguageRuns:
         self.threads: list[threading.Thread] = []
         self.status = 0
 
-    def start(self, lang: str, shards: list[tuple[int, list[str]]]) -> None:
-        runs = []
+    def prepare(self, lang: str, shards: list[tuple[int, list[str]]]) -> dict:
+        """The runs a language needs (its shards whose pages changed), with the folder of each one's pages, and
+        the digests of all its shards (picklable: a second rendering process sends it to the first)."""
+        runs, digests = [], {}
         for shard, pages in shards:
             bundle = f"{BUNDLE}/{lang}/{shard}"
-            self.digests[bundle] = self._pages_digest(pages)
-            if self.old_digests.get(bundle) == self.digests[bundle] and (self.previous / bundle / ENTRY).is_file():
+            digests[bundle] = self._pages_digest(pages)
+            if self.old_digests.get(bundle) == digests[bundle] and (self.previous / bundle / ENTRY).is_file():
                 self.cache.keep(files_under(self.previous, bundle))
                 continue
             if self.previous is not None:
                 self.cache.replace_folder(bundle)
-            self.fresh.append(bundle)
             runs.append((bundle, self._link_pages(bundle, pages)))
-        thread = threading.Thread(target=self._run, args=(runs,), name=f"pagefind-{lang}", daemon=True)
+        return {"lang": lang, "runs": runs, "digests": digests}
+
+    def run(self, prepared: dict) -> None:
+        """Start the runs prepare() gave, on a thread of their own."""
+        self.digests.update(prepared["digests"])
+        self.fresh += [bundle for bundle, _ in prepared["runs"]]
+        thread = threading.Thread(
+            target=self._run, args=(prepared["runs"],), name=f"pagefind-{prepared['lang']}", daemon=True
+        )
         thread.start()
         self.threads.append(thread)
 
@@ -262,8 +267,7 @@ class LanguageRuns:
             shutil.rmtree(pages, ignore_errors=True)
 
     def finish(self) -> int:
-        """Wait for every run. Called once this process renders no more pages: two runs at once from then on."""
-        self.slots.release()
+        """Wait for every run; return the first failure's exit status, or 0."""
         for thread in self.threads:
             thread.join()
         if not self.status:
@@ -274,9 +278,8 @@ class LanguageRuns:
 
 ENTRY = "pagefind-entry.json"
 SHARD_PAGES = ".pagefind-pages"  # in the build's folder while Pagefind runs, removed before it is put in place
-# Pagefind runs at once per rendering process while it renders pages (each takes some 45 MB and a core), and
-# one more once it has rendered them all.
-PARALLEL_RUNS = 1
+# Pagefind runs at once (each takes 40 to 80 MB and a core; pages render meanwhile, on one or two processes).
+PARALLEL_RUNS = 2
 
 
 def _pagefind_version() -> str:

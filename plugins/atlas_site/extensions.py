@@ -8,7 +8,7 @@ PLUGINS) and connects whichever of these methods the object has:
     write(output, views_by_lang)            -- write extra files once every page is written
     worker_state(), merge_worker_state(state) -- what changes while pages render, when a second process renders
                                                some languages (workers.py)
-    late_worker_state()                     -- what that process has only later (merged by merge_worker_state)
+    worker_event(payload)                   -- called here when that process sends an event (workers.py)
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ class AtlasSite:
         self.render_cache = RenderCache(self)
         self._attachments: list[str] | None = None  # files brought by the page being built (see attach)
         self.processes = config["render_processes"]
-        self.worker = None  # the second rendering process, while its late state is still to come (workers.py)
+        self.send_to_parent: Callable | None = None  # in a second rendering process: sends events (workers.py)
         self.extensions: dict[str, object] = {}  # the plugins' per-build objects, by plugin (extensions.py)
         self.views_by_lang: dict[str, Views] = {}
         self._events_by_place = defaultdict(list)
@@ -372,26 +372,25 @@ class AtlasSite:
         groups = split_languages(self.languages, {lang: len(pages[lang]) for lang in pages}, self.processes)
         worker = None
         if len(groups) > 1:
-            worker = Worker(
-                lambda: {"written": self.render_languages(output, groups[1], pages), "state": self.worker_state()},
-                then=self.late_worker_state,
-            )
-        self.worker = worker
+
+            def render_there(send: Callable) -> dict:
+                self.send_to_parent = send
+                return {"written": self.render_languages(output, groups[1], pages), "state": self.worker_state()}
+
+            worker = Worker(render_there, on_event=self.worker_event)
         try:
             written += self.render_languages(output, groups[0], pages)
             if worker is not None:
                 done = worker.result()
                 written += done["written"]
                 self.merge_worker_state(done["state"])
-            # The views of the languages rendered here hold what they built; the others' are made again.
-            views_by_lang = {lang: self.views_by_lang.get(lang) or self.activate(lang) for lang in self.languages}
-            written.append(self.write_root(output))
-            site_written.send(self, output=output, views_by_lang=views_by_lang)
-            self.merge_late_worker_state()
         finally:
             if worker is not None:
                 worker.stop()
-            self.worker = None
+        # The views of the languages rendered here hold what they built; the others' are made again.
+        views_by_lang = {lang: self.views_by_lang.get(lang) or self.activate(lang) for lang in self.languages}
+        written.append(self.write_root(output))
+        site_written.send(self, output=output, views_by_lang=views_by_lang)
         cache.save()
         self.markdown.save(
             text.body for by_slug in self.atlas.records.values() for r in by_slug.values() for text in r.texts.values()
@@ -419,16 +418,9 @@ class AtlasSite:
         for name, part_state in state.items():
             parts[name].merge_worker_state(part_state)
 
-    def late_worker_state(self) -> dict:
-        """What a second process has only once its pages are written and indexed (workers.py)."""
-        parts = self.stateful_parts()
-        return {name: part.late_worker_state() for name, part in parts.items() if hasattr(part, "late_worker_state")}
-
-    def merge_late_worker_state(self) -> None:
-        """Wait for the second process's late state, unless already merged, and merge it."""
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            self.merge_worker_state(worker.late_result())
+    def worker_event(self, name: str, payload) -> None:
+        """An event a second process sent while rendering, for the part called name (workers.py)."""
+        self.stateful_parts()[name].worker_event(payload)
 
     def stateful_parts(self) -> dict[str, object]:
         """The per-build objects that change while pages render, by name."""

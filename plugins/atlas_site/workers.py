@@ -6,9 +6,8 @@ build of 2,000 places took a quarter to a third less time on two cores (the sear
 already use the second core, so not half). Fork, not spawn: the child starts with the records loaded
 and every page's key computed. What changes while pages render, and is needed once they are all written, lives
 on per-build objects (the render cache, the Markdown cache, the plugins' builds): each gives its changes with
-`worker_state()` and takes the child's with `merge_worker_state(state)`. What the child only has later (its
-search indexing, which goes on after its pages are written) comes in a second message, `late_worker_state()`,
-read when the build needs it: meanwhile this process writes the site's other files.
+`worker_state()` and takes the child's with `merge_worker_state(state)`. What this process must do while the
+child renders (run Pagefind on the languages the child has written) comes as events: `worker_event(payload)`.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 
@@ -41,10 +41,12 @@ def split_languages(languages: list[str], counts: dict[str, int], processes: int
 
 
 class Worker:
-    """work() run in a forked child, then then(); result() and late_result() wait for each and return what it
-    returned (picklable)."""
+    """work(send) run in a forked child; result() waits for it and returns what it returned (picklable).
 
-    def __init__(self, work: Callable[[], object], then: Callable[[], object] = lambda: None):
+    While it runs, the child can send(name, payload) events; a thread of this process reads them as they come
+    and calls on_event(name, payload) (the search runs Pagefind on the languages the child has written)."""
+
+    def __init__(self, work: Callable[[Callable], object], on_event: Callable[[str, object], None]):
         read, write = os.pipe()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
@@ -54,54 +56,61 @@ class Worker:
         self.pid = os.fork()
         if self.pid == 0:
             os.close(read)
-            _run_child(work, then, write)
+            _run_child(work, write)
         os.close(write)
-        self.pipe = os.fdopen(read, "rb")
+        self.on_event, self.outcome = on_event, None
+        self.reader = threading.Thread(target=self._read, args=(os.fdopen(read, "rb"),), daemon=True)
+        self.reader.start()
+
+    def _read(self, pipe) -> None:
+        with pipe:
+            while True:
+                try:
+                    kind, *message = pickle.load(pipe)
+                except EOFError:
+                    self.outcome = {"error": "it stopped before its end"}
+                    return
+                if kind != "event":
+                    self.outcome = {kind: message[0]}
+                    return
+                try:
+                    self.on_event(*message)
+                except BaseException as error:  # noqa: BLE001 - reported by result(), which fails the build
+                    self.outcome = {"error": "".join(traceback.format_exception(error))}
+                    return
 
     def result(self) -> object:
-        return self._next()
-
-    def late_result(self) -> object:
-        outcome = self._next()
-        os.waitpid(self.pid, 0)
-        self.pid = None
-        self.pipe.close()
-        return outcome
-
-    def _next(self) -> object:
-        try:
-            outcome = pickle.load(self.pipe)
-        except EOFError:
-            self.stop()
-            raise RuntimeError("the process rendering pages stopped before its end") from None
+        self.reader.join()
+        outcome = self.outcome
+        self.stop()
         if "error" in outcome:
-            self.stop()
             raise RuntimeError(f"rendering pages in a second process failed:\n{outcome['error']}")
         return outcome["result"]
 
     def stop(self) -> None:
-        """When this process fails first: end the child instead of leaving it writing."""
+        """Wait for the child, or end it when this process fails first instead of leaving it writing."""
         if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
+            if not (self.outcome and "result" in self.outcome):  # it may be writing, or blocked writing to us
+                os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.pid = None
-            self.pipe.close()
 
 
-def _run_child(work: Callable[[], object], then: Callable[[], object], write: int) -> None:
+def _run_child(work: Callable[[Callable], object], write: int) -> None:
     code = 0
     try:
         _plain_output()
         with os.fdopen(write, "wb") as pipe:
-            for step in (work, then):
-                try:
-                    outcome = {"result": step()}
-                except BaseException as error:  # noqa: BLE001 - reported to the parent, which fails the build
-                    outcome, code = {"error": "".join(traceback.format_exception(error))}, 1
-                pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+            def send(name: str, payload: object) -> None:
+                pickle.dump(("event", name, payload), pipe, protocol=pickle.HIGHEST_PROTOCOL)
                 pipe.flush()
-                if code:
-                    break
+
+            try:
+                message = ("result", work(send))
+            except BaseException as error:  # noqa: BLE001 - reported to the parent, which fails the build
+                message, code = ("error", "".join(traceback.format_exception(error))), 1
+            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         sys.stdout.flush()
         sys.stderr.flush()
     finally:
