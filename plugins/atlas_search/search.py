@@ -183,7 +183,8 @@ class LanguageRuns:
     """Pagefind runs of one build, started as each language's pages are written, one per shard of the
     language's index (SearchBuild.shards), each into /pagefind/<lang>/<shard>/. A shard whose pages are byte
     for byte those of the previous build keeps the previous build's bundle. A thread per language runs its
-    shards one after the other, at most PARALLEL_RUNS at once, while pages go on rendering.
+    shards one after the other, at most PARALLEL_RUNS at once, while pages go on rendering. A second rendering
+    process only prepares its languages' runs (prepare); the first process runs them all (run).
 
     Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES), hard links at the pages' paths in
     the site, from this build's folder or, for a page a rebuild keeps, from the previous output. Given the whole
