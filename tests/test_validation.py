@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from support import (
+    LANGUAGES,
     ROOT,
     SAMPLE_SITE,
     check_output,
@@ -149,6 +150,12 @@ def invalid_front_matter_gives_its_line_in_the_text_file(root: Path) -> Expected
     return Expected("centres/chateau-de-nullepart/index.en.md", line, "", "not valid YAML")
 
 
+def page_at_the_address_of_a_section_is_rejected(root: Path) -> Expected:
+    shutil.copytree(root / "content/pages/history", root / "content/pages/search")
+    # The slug is the folder's name: no line to point at.
+    return Expected("content/pages/search/index.yaml", None, "slug", "'search' is the address of the site's own")
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -164,6 +171,7 @@ CASES = [
     missing_default_language_text_is_rejected,
     invalid_yaml_syntax_gives_its_line,
     invalid_front_matter_gives_its_line_in_the_text_file,
+    page_at_the_address_of_a_section_is_rejected,
 ]
 
 
@@ -179,6 +187,15 @@ def previous_build(sample_build, tmp_path) -> Path:
     output = tmp_path / "public" / "output"
     shutil.copytree(sample_build, output)
     return output
+
+
+def test_every_section_of_the_site_is_refused_as_a_page_address(sample_build):
+    from atlas_records.validation import SITE_SECTIONS
+
+    pages = {path.name for path in (SAMPLE_SITE / "content" / "pages").iterdir()}
+    for lang in LANGUAGES:
+        sections = {path.name for path in (sample_build / lang).iterdir() if path.is_dir()} - pages
+        assert sections <= SITE_SECTIONS, sections - SITE_SECTIONS
 
 
 def test_unbroken_sample_site_passes_check_without_errors():

@@ -293,9 +293,30 @@ def _dates(*values) -> bool:
     return all(isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in values)
 
 
+# The folders every language of the site has for its own pages (/<lang>/<section>/). An editorial page lives at
+# /<lang>/<slug>/: a slug or alias among these would take the address of one of them. Kept complete by
+# tests/test_validation.py, against a build of the sample site.
+SITE_SECTIONS = frozenset(
+    {
+        "calendar",
+        "centres",
+        "countries",
+        "data",
+        "disciplines",
+        "embed",
+        "events",
+        "feeds",
+        "kinds",
+        "programmes",
+        "search",
+        "statistics",
+    }
+)
+
+
 def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
-    """References between records, and slugs or aliases that collide."""
-    problems = []
+    """References between records, slugs or aliases that collide, and editorial pages at a section's address."""
+    problems = _page_address_problems(records.get("page", {}), rel)
     for by_slug in records.values():
         for record in by_slug.values():
             for path, slug, target_type in _references(record):
@@ -318,6 +339,20 @@ def _references(record: Record):
         joint = call.get("joint_with") if isinstance(call, dict) else None
         for j, slug in enumerate(joint or []):
             yield ("calls", i, "joint_with", j), slug, "programme"
+
+
+def _page_address_problems(pages: dict[str, Record], rel) -> list[Problem]:
+    problems = []
+    for record in pages.values():
+        source = rel(record.facts_path)
+        if record.slug in SITE_SECTIONS:
+            message = f"'{record.slug}' is the address of the site's own {record.slug} pages: rename the page's folder"
+            problems.append(Problem(source, None, "slug", message))
+        for i, alias in enumerate(record.get("aliases") or []):
+            if alias in SITE_SECTIONS:
+                message = f"'{alias}' is the address of the site's own {alias} pages"
+                problems.append(Problem(source, record.doc.line_of(("aliases", i)), f"aliases.{i}", message))
+    return problems
 
 
 def _alias_problems(by_slug: dict[str, Record], rel) -> list[Problem]:
