@@ -24,7 +24,6 @@ MUTED = (205, 220, 235)
 CARD_NAME = "card.png"
 
 
-# Debian packages holding the fonts below; tasks.ensure_card_fonts installs them on a fresh machine.
 def enabled(settings: dict) -> bool:
     return plugin_enabled(settings, "atlas_cards")
 

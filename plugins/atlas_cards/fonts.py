@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# Debian packages holding the fonts below; tasks.ensure_card_fonts installs them on a fresh machine.
 FONT_PACKAGES = ["fonts-dejavu-core", "fonts-wqy-microhei"]
 FONTS = {
     # Latin and Arabic (DejaVu Sans has both scripts); CJK (and Latin) from WenQuanYi Micro Hei.
