@@ -156,6 +156,12 @@ def page_at_the_address_of_a_section_is_rejected(root: Path) -> Expected:
     return Expected("content/pages/search/index.yaml", None, "slug", "'search' is the address of the site's own")
 
 
+def page_alias_that_is_not_text_is_rejected(root: Path) -> Expected:
+    path = root / "content/pages/history/index.yaml"
+    line = insert_after(path, "last_verified: 2024-01-06", "aliases: [{old: page}]")
+    return Expected("content/pages/history/index.yaml", line, "aliases.0", "expected text, found a group of fields")
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -172,6 +178,7 @@ CASES = [
     invalid_yaml_syntax_gives_its_line,
     invalid_front_matter_gives_its_line_in_the_text_file,
     page_at_the_address_of_a_section_is_rejected,
+    page_alias_that_is_not_text_is_rejected,
 ]
 
 

@@ -349,7 +349,7 @@ def _page_address_problems(pages: dict[str, Record], rel) -> list[Problem]:
             message = f"'{record.slug}' is the address of the site's own {record.slug} pages: rename the page's folder"
             problems.append(Problem(source, None, "slug", message))
         for i, alias in enumerate(record.get("aliases") or []):
-            if alias in SITE_SECTIONS:
+            if isinstance(alias, str) and alias in SITE_SECTIONS:
                 message = f"'{alias}' is the address of the site's own {alias} pages"
                 problems.append(Problem(source, record.doc.line_of(("aliases", i)), f"aliases.{i}", message))
     return problems
