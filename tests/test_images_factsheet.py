@@ -76,3 +76,20 @@ def test_fact_sheet_prints_on_one_page(browser, sample_build, lang):
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     page.close()
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_qr_codes_are_kept_in_one_file_per_language_and_a_damaged_one_is_drawn_again(tmp_path):
+    import tasks
+
+    cache = tmp_path / "qr-cache"
+    overrides = {"ATLAS_PRINT": {"cache": str(cache)}}
+    assert tasks.build_site(output=tmp_path / "first", root=SAMPLE_SITE, overrides=overrides) == 0
+    assert sorted(p.name for p in cache.iterdir()) == sorted(f"qr-codes.{lang}.pickle" for lang in LANGUAGES)
+    (cache / "qr-codes.fr.pickle").write_bytes(b"not a pickle")
+    assert tasks.build_site(output=tmp_path / "second", root=SAMPLE_SITE, overrides=overrides) == 0
+    for lang in LANGUAGES:
+        first, second = (
+            soup_of(tmp_path / build, f"/{lang}/centres/{ABBEY}/print/").select_one("svg.qr-code")
+            for build in ("first", "second")
+        )
+        assert first is not None and str(first) == str(second)
