@@ -153,6 +153,9 @@ class DataBuild:
     def __init__(self, site):
         self.site = site
         self.config = data_settings(site.settings)
+        self.calendar_cache = KeptByKey(build_cache_dir(site.theme) / "atlas-data" / "place-calendars.pickle")
+        self.place_calendars: list[str] = []  # written, or kept from the previous build, by language_written
+        self.folders_made: set[Path] = set()
         self.today = site.today
         self.published = {r.slug for r in site.places()}
         self.calls = collect_calls(site.atlas.of_type("programme"))
@@ -563,11 +566,28 @@ class DataBuild:
         }
 
     # -- files -----------------------------------------------------------------------------------
+    def language_written(self, output: Path, lang: str) -> None:
+        """Write the language's place calendars (one per place) in the process that rendered it: with two
+        rendering processes, a language's calendars are written while the other process is still rendering."""
+        for parts, data in self.place_calendar_files(self.site.views_by_lang[lang]).items():
+            target = output.joinpath(*parts)
+            if target.parent not in self.folders_made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.folders_made.add(target.parent)
+            target.write_bytes(data)
+            self.place_calendars.append("/".join(parts))
+
+    def worker_state(self) -> dict:
+        return {"place_calendars": self.place_calendars, "cached": self.calendar_cache.used}
+
+    def merge_worker_state(self, state: dict) -> None:
+        self.place_calendars += state["place_calendars"]
+        self.calendar_cache.used.update(state["cached"])
+
     def write(self, output: Path, views_by_lang: dict) -> None:
-        self.calendar_cache = KeptByKey(build_cache_dir(self.site.theme) / "atlas-data" / "place-calendars.pickle")
         written = self.write_files(output, views_by_lang)
         self.calendar_cache.save()
-        logger.info("Atlas data: wrote %d files", len(written))
+        logger.info("Atlas data: wrote %d files", len(written) + len(self.place_calendars))
 
     def write_files(self, output: Path, views_by_lang: dict) -> list[str]:
         written = {}
@@ -578,7 +598,7 @@ class DataBuild:
         written[(self.config["download_dir"], "statistics", "programme-figures.csv")] = self.figures_csv
         kept = []
         for views in views_by_lang.values():
-            written.update(self.calendar_files(views, output, kept))
+            written.update(self.calendar_files(views))
             written.update(self.feed_files(views))
         written.update(self.sitemap_files(kept))
         for parts, data in sorted(written.items()):
@@ -587,9 +607,8 @@ class DataBuild:
             target.write_bytes(data)
         return sorted(["/".join(parts) for parts in written] + kept)
 
-    def calendar_files(self, views, output: Path, kept: list) -> dict:
-        """The calendars of one language. A place's calendar whose place and events did not change is taken
-        from the previous build (and listed in kept) instead of being made again: there is one per place."""
+    def calendar_files(self, views) -> dict:
+        """The calendars of one language but its places' (place_calendar_files)."""
         lang, _ = views.lang, views._
         cal = Calendars(self, views)
         files = {}
@@ -611,6 +630,15 @@ class DataBuild:
                 _("Calls for applications: %(name)s") % {"name": name},
                 [calls[c.id] for c in self.calls if record.slug in c.programmes],
             )
+        return files
+
+    def place_calendar_files(self, views) -> dict:
+        """The calendar of each place in one language. One whose place and events did not change is taken from
+        the previous build (and listed in place_calendars) instead of being made again."""
+        lang, _ = views.lang, views._
+        cal = Calendars(self, views)
+        events = {r.slug: cal.event(r) for r in self.events}
+        files = {}
         for record in sorted(self.site.atlas.of_type("centre"), key=lambda r: r.slug):
             path = self.ics_path(lang, "centres", record.slug)
             shows = (("record", "centre", record.slug), ("summaries", "event"))
@@ -618,7 +646,7 @@ class DataBuild:
             key = self.site.file_key(relative, shows)
             data = self.calendar_cache.get(key)  # also keeps it cached when the previous build's file stays
             if self.site.unchanged_file(relative, shows):
-                kept.append(relative)
+                self.place_calendars.append(relative)
                 continue
             if data is None:
                 name = views.link("centre", record.slug)["name"]
