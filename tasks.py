@@ -105,6 +105,7 @@ def build_site(
 ) -> int:
     """Build the atlas under root into a staging folder; put it in place of output only when everything passed.
     overrides: settings given over the settings file's (Pelican's -e)."""
+    from atlas_site.overlay import remove_in_background
     from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, manifest_path, read_keys
 
     ensure_node_modules()
@@ -142,7 +143,7 @@ def build_site(
 def put_in_place(staging: Path, output: Path, keys_file: Path, previous: dict | None) -> None:
     """Lay the staging folder over output when few files changed, else rename it into place; then save its keys
     (with the list of every file of the new output) under the output's name."""
-    from atlas_site.overlay import files_under, lay_over, link_kept
+    from atlas_site.overlay import files_under, lay_over, link_kept, remove_in_background
     from atlas_site.render_cache import manifest_path
 
     keys = json.loads(keys_file.read_text(encoding="utf-8")) if keys_file.is_file() else {}
@@ -175,19 +176,6 @@ def put_in_place(staging: Path, output: Path, keys_file: Path, previous: dict | 
     os.replace(temporary, saved)
     for folder in leftovers:
         remove_in_background(folder)
-
-
-def remove_in_background(folder: Path) -> None:
-    """Delete the replaced output without making the build wait: tens of thousands of files take seconds."""
-    if not folder.exists():
-        return
-    subprocess.Popen(
-        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 @task

@@ -161,11 +161,21 @@ def atlas_build(root: Path, output: Path, overrides: dict | None = None, after_p
         f"sys.exit(tasks.build_site(output=Path({str(output)!r}), root=Path({str(root)!r}), overrides={overrides!r}))"
     )
     # The image, card and QR caches live in the work folder: the first build is really cold.
-    return measure(
+    run = measure(
         [sys.executable, "-c", code],
         env={"SOURCE_DATE_EPOCH": "1714521600", "ATLAS_CACHE": str(root.parent / "cache")},
         after_previous=after_previous,
     )
+    wait_for_removals(output.parent)
+    return run
+
+
+def wait_for_removals(folder: Path, limit: float = 300) -> None:
+    """A build deletes what it replaced (the previous output, the search's page links) in the background, after
+    it ends: the next command starts once that is done, not while it goes on."""
+    deadline = time.monotonic() + limit
+    while any(folder.glob(".*.building-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def without_search() -> dict:

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -333,10 +334,14 @@ def shard_urls(bundle: Path) -> set[str]:
     return set(indexed_pages(bundle))
 
 
-def test_the_pages_linked_for_pagefind_are_not_published(sample_build, sharded_build):
+def test_the_pages_linked_for_pagefind_are_not_published_and_are_deleted_after_the_build(sample_build, sharded_build):
     for output in (sample_build, sharded_build):
         assert not (output / ".pagefind-pages").exists()
         assert len(list((output / "pagefind").glob("*/*/pagefind-entry.json"))) >= len(LANGUAGES)
+        deadline = time.monotonic() + 30
+        while list(output.parent.glob("*pagefind-pages*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not list(output.parent.glob("*pagefind-pages*")), "the links set aside were not deleted"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

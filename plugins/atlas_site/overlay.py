@@ -14,8 +14,24 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete a folder without making the build wait (a replaced output, the search's page links): tens of
+    thousands of files take seconds. The deleting process outlives the build."""
+    if not os.path.exists(folder):
+        return
+    subprocess.Popen(
+        [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def files_under(base: Path, folder: str = "", skip=()) -> list[str]:
