@@ -608,7 +608,7 @@ class DataBuild:
         return sorted(["/".join(parts) for parts in written] + kept)
 
     def calendar_files(self, views) -> dict:
-        """The calendars of one language but its places' (place_calendar_files)."""
+        """The calendars of one language, except those of its places (place_calendar_files)."""
         lang, _ = views.lang, views._
         cal = Calendars(self, views)
         files = {}

@@ -37,7 +37,7 @@ def remove_in_background(folder: Path) -> None:
 def files_under(base: Path, folder: str = "", skip=()) -> list[str]:
     """Every file under base/folder, as paths relative to base (paths in the site), except those under the
     folders in skip (relative to base too). Walks with scandir's entry types: os.walk stats every folder
-    again to tell links apart, which made listing a 48,000-file output take 0.4 s instead of 0.15."""
+    again to tell links apart, which made listing a 48,000-file output take 0.6 s instead of 0.24."""
     found, skipped = [], set(skip)
     todo = [folder] if folder else [""]
     while todo:
