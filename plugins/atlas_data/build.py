@@ -9,11 +9,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from atlas_site.i18n import N_
+from atlas_site.kept_by_key import KeptByKey
 from atlas_site.labels import DISCIPLINES, KINDS, MEASURES
 from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
 
-from .cache import KeptByKey
 from .charts import bar_chart
 from .feeds import FEEDS, Calendars, atom, feed_uuid
 from .model import Exports, collect_calls, event_is_past, event_span, figures_csv, place_statistics, year_confirmed

@@ -9,14 +9,13 @@ import hashlib
 import html
 import io
 import json
-import os
-import pickle
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import segno
 from atlas_images.images import build_cache
 from atlas_site.extensions import connect_extension, plugin_enabled
+from atlas_site.kept_by_key import KeptByKey
 from atlas_site.site import PageSpec
 from markupsafe import Markup
 
@@ -55,35 +54,18 @@ class QrCodes:
     the disk cache is cold)."""
 
     def __init__(self, path: Path, places: int):
-        self.path, self.places = path, places
-        self.used: dict[str, str] = {}
-        try:
-            with path.open("rb") as stream:
-                self.stored: dict[str, str] = pickle.load(stream)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            self.stored = {}
+        self.store, self.places = KeptByKey(path), places
 
     def svg(self, url: str, title: str) -> Markup:
         key = hashlib.sha256(json.dumps([segno.__version__, url, title, QR_OPTIONS]).encode()).hexdigest()
-        svg = self.used[key] = self.stored.get(key) or qr_svg(url, title)
+        svg = self.store.get(key) or self.store.put(key, qr_svg(url, title))
         label = html.escape(title, quote=True)
         return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
     def save(self) -> None:
-        """Keep the codes this build drew and, unless it drew every place's (a rebuild draws few), the others."""
-        if self.used.keys() <= self.stored.keys() and len(self.used) < self.places:
-            return
-        kept = self.used if len(self.used) >= self.places else {**self.stored, **self.used}
-        if kept == self.stored:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            with temporary.open("wb") as stream:
-                pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        """A build that drew every place's code keeps only those; a rebuild, which draws few, keeps the others
+        too (the fact sheets it did not draw stay as they were)."""
+        self.store.save(keep_unused=len(self.store.used) < self.places)
 
 
 class PrintBuild:

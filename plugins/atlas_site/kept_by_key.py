@@ -1,7 +1,6 @@
-"""What the data plugin makes, kept between builds by key (what decides it, from the render cache's keys):
-the open-data downloads, which change only with the records as lists show them, and the places' calendars,
-one per place and language, which change only with the place and its events. A build from an empty folder
-then writes them without making them again, like the share cards."""
+"""What a plugin makes, kept between builds by key (what decides it), in one file: the data plugin's open-data
+downloads and place calendars, the print plugin's QR codes. A build from an empty folder then writes them
+without making them again, and reads one file for thousands of them."""
 
 from __future__ import annotations
 
@@ -32,14 +31,16 @@ class KeptByKey:
         self.used[key] = data
         return data
 
-    def save(self) -> None:
-        if self.used == self.stored:
+    def save(self, keep_unused: bool = False) -> None:
+        """Keep the entries this build used; keep_unused: the others too (a rebuild that used only a few)."""
+        kept = {**self.stored, **self.used} if keep_unused else self.used
+        if kept == self.stored:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             with temporary.open("wb") as stream:
-                pickle.dump(self.used, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
