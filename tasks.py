@@ -112,8 +112,11 @@ def build_site(
     ensure_card_fonts()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in output.parent.glob(f".{output.name}.undo-*"):
-        remove_in_background(leftover)  # set aside by a build stopped while laying its files over the output
+    # Set aside by a build stopped while laying its files over the output, or whose deletion of the search's
+    # page links (done after it ended) was stopped.
+    for pattern in (f".{output.name}.undo-*", f".{output.name}.building-*.pagefind-pages-*"):
+        for leftover in output.parent.glob(pattern):
+            remove_in_background(leftover)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it 0700: a web server's workers could not read the site
     # This build's keys (plugins/atlas_site/render_cache.py) take the output's name once the output is in place.

@@ -286,13 +286,14 @@ def test_the_places_calendars_are_kept_for_a_build_from_nothing(site, tmp_path):
     assert cached == published
 
 
-def test_files_set_aside_by_a_build_stopped_midway_are_removed_by_the_next(site, tmp_path):
+@pytest.mark.parametrize("aside", ["undo-stopped", "building-stopped.pagefind-pages-stopped"])
+def test_files_set_aside_by_a_build_stopped_midway_are_removed_by_the_next(site, tmp_path, aside):
     import time
 
     import tasks
 
     root, output = site
-    leftover = output.parent / f".{output.name}.undo-stopped"
+    leftover = output.parent / f".{output.name}.{aside}"
     make_tree(leftover, {"fr/a/index.html": "set aside"})
     assert tasks.build_site(output=output, root=root) == 0
     deadline = time.monotonic() + 60  # removed in the background, so that the build does not wait
