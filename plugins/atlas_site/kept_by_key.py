@@ -10,7 +10,8 @@ from pathlib import Path
 
 
 class KeptByKey:
-    """key -> value (picklable), read from path; save() keeps the entries this build used, and only those."""
+    """key -> value (picklable), read from path; save() keeps the entries this build used (and, if asked, the
+    others)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)

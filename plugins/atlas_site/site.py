@@ -507,12 +507,7 @@ class AtlasSite:
         target = output.joinpath(*parts, "index.html")
         self.render_cache.make_folder(target.parent)
         html = self.env.get_template(template).render(context).encode("utf-8")
-        try:
-            with open(target, "xb") as page:
-                page.write(html)
-        except FileExistsError:  # written twice, or linked: never write through a link to the previous output
-            target.unlink()
-            target.write_bytes(html)
+        target.write_bytes(html)  # the build's own folder: nothing in it links to the previous output
         return html
 
     def write_aliases(self, output: Path, views: Views) -> list[str]:
