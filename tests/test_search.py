@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from support import AXE, CHROMIUM, LANGUAGES, SAMPLE_SITE, axe_violations, launch_chromium, soup_of
+from support import AXE, CHROMIUM, LANGUAGES, SAMPLE_SITE, axe_violations, launch_chromium, soup_of, tree_digest
 
 # A word of a centre's description in each language (Chinese: a word inside an unsegmented sentence).
 WORDS = {"fr": "résidences", "en": "residencies", "ar": "إقامات", "zh": "驻留"}
@@ -365,6 +365,34 @@ def test_a_sharded_index_is_searched_as_one(browser, sharded_build, lang):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_failed_pagefind_run_fails_the_build_and_leaves_the_previous_output(tmp_path, monkeypatch, capfd):
+    """One shard of one language fails while the others index (shards of two pages: many runs, queued)."""
+    from atlas_search.search import pagefind_command
+
+    import tasks
+
+    real = " ".join(f"'{part}'" for part in pagefind_command())
+    failing = tmp_path / "pagefind"
+    failing.write_text(
+        f'#!/bin/sh\ncase "$*" in *pagefind/ar/1*) echo "pagefind: broken" >&2; exit 3;; esac\nexec {real} "$@"\n'
+    )
+    failing.chmod(0o755)
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("the previous build", encoding="utf-8")
+    before = tree_digest(output)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+
+    status = tasks.build_site(output=output, root=SAMPLE_SITE, overrides={"ATLAS_SEARCH": {"shard_pages": 2}})
+
+    stderr = capfd.readouterr().err
+    assert status != 0
+    assert "search: Pagefind failed (exit status 3)" in stderr
+    assert "Traceback" not in stderr
+    assert tree_digest(output) == before
+    assert not list(tmp_path.glob(".output.building-*")), "the failed build's folder was left"
 
 
 @pytest.mark.parametrize(

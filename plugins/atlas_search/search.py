@@ -6,6 +6,7 @@ import functools
 import hashlib
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
@@ -182,9 +183,11 @@ def pagefind_command() -> list[str]:
 class LanguageRuns:
     """Pagefind runs of one build, started as each language's pages are written, one per shard of the
     language's index (SearchBuild.shards), each into /pagefind/<lang>/<shard>/. A shard whose pages are byte
-    for byte those of the previous build keeps the previous build's bundle. A thread per language runs its
-    shards one after the other, at most PARALLEL_RUNS at once, while pages go on rendering. A second rendering
-    process only prepares its languages' runs (prepare); the first process runs them all (run).
+    for byte those of the previous build keeps the previous build's bundle. PARALLEL_RUNS threads take the runs
+    in the order their languages were written, while pages go on rendering: once the last languages are written,
+    every thread keeps a run going until none is left (with a thread per language, the last language's shards
+    ran one after the other at the end of the build). A second rendering process only prepares its languages'
+    runs (prepare); the first process runs them all (run).
 
     Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES), hard links at the pages' paths in
     the site, from this build's folder or, for a page a rebuild keeps, from the previous output. Given the whole
@@ -199,8 +202,9 @@ class LanguageRuns:
         self.old_digests = cache.old_extra.get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
         self.fresh: list[str] = []
-        self.slots = threading.Semaphore(PARALLEL_RUNS)
+        self.waiting: queue.SimpleQueue[tuple[str, Path] | None] = queue.SimpleQueue()
         self.threads: list[threading.Thread] = []
+        self.starting = threading.Lock()
         self.status = 0
 
     def prepare(self, lang: str, shards: list[tuple[int, list[str]]]) -> dict:
@@ -219,14 +223,16 @@ class LanguageRuns:
         return {"lang": lang, "runs": runs, "digests": digests}
 
     def run(self, prepared: dict) -> None:
-        """Start the runs prepare() gave, on a thread of their own."""
+        """Queue the runs prepare() gave; the first call starts the threads that take them."""
         self.digests.update(prepared["digests"])
         self.fresh += [bundle for bundle, _ in prepared["runs"]]
-        thread = threading.Thread(
-            target=self._run, args=(prepared["runs"],), name=f"pagefind-{prepared['lang']}", daemon=True
-        )
-        thread.start()
-        self.threads.append(thread)
+        for bundle_run in prepared["runs"]:
+            self.waiting.put(bundle_run)
+        with self.starting:  # called on this process's thread and on the one reading from a second process
+            while len(self.threads) < PARALLEL_RUNS:
+                thread = threading.Thread(target=self._take_runs, name=f"pagefind-{len(self.threads)}", daemon=True)
+                thread.start()
+                self.threads.append(thread)
 
     def _pages_digest(self, pages: list[str]) -> str:
         """Digest of the bytes of every page Pagefind indexes in a language (from the digests the build keeps)."""
@@ -254,20 +260,22 @@ class LanguageRuns:
             os.link(os.path.join(source, relative), os.path.join(site, relative))
         return site
 
-    def _run(self, runs: list[tuple[str, Path]]) -> None:
-        for bundle, pages in runs:
-            with self.slots:
-                if self.status:
-                    return
-                try:
-                    status = _start(pages, self.folder / bundle, self.quiet).wait()
-                except FileNotFoundError as error:
-                    print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
-                    status = 1
+    def _take_runs(self) -> None:
+        while (bundle_run := self.waiting.get()) is not None:
+            if self.status:  # a run failed: the build fails, the others are not worth running
+                continue
+            bundle, pages = bundle_run
+            try:
+                status = _start(pages, self.folder / bundle, self.quiet).wait()
+            except FileNotFoundError as error:
+                print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
+                status = 1
             self.status = self.status or status
 
     def finish(self) -> int:
         """Wait for every run; return the first failure's exit status, or 0."""
+        for _ in self.threads:
+            self.waiting.put(None)
         for thread in self.threads:
             thread.join()
         if not self.status:
