@@ -32,3 +32,28 @@ def test_every_interface_string_is_translated(lang):
         m.id for m in catalog if m.id and not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else m.string)
     }
     assert expected - translated == set()
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('{{ _("Places") }}, {% trans %}Places{% endtrans %}', "Lieux, Lieux"),
+        ('{% set _ = shadow %}{{ _("Places") }}', "[Places]"),
+        (
+            '{% macro m(gettext) %}{{ gettext("Places") }}{% endmacro %}{{ m(shadow) }}, {{ gettext("Places") }}',
+            "[Places], Lieux",
+        ),
+        ('{% for _ in [shadow] %}{{ _("Places") }}{% endfor %}', "[Places]"),
+    ],
+)
+def test_templates_translate_messages_unless_a_variable_takes_the_name_of_gettext(source, expected):
+    """Messages without variables are looked up straight in the language's catalogue (atlas_site.site): never when
+    the template has its own variable called _ or gettext."""
+    from atlas_site.i18n import Formatter, load_translations
+    from atlas_site.site import AtlasEnvironment
+
+    env = AtlasEnvironment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    french = Formatter("fr", load_translations(CATALOGUES, "fr"))
+    env.globals["_"] = env.globals["gettext"] = env.message = french.template_gettext
+    assert french.gettext("Places") == "Lieux", "the sample message is not translated as expected"
+    assert env.from_string(source).render(shadow=lambda message: f"[{message}]") == expected

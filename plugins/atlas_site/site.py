@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blinker import signal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.compiler import CodeGenerator
+from jinja2.idtracking import VAR_LOAD_RESOLVE
 from markupsafe import escape
 
 from .dependencies import Dependencies
@@ -52,8 +53,36 @@ def escape_output(value) -> str:
     return _escape_inner(str(value))
 
 
+def constant_message(node: nodes.Call, symbols) -> str | None:
+    """The message of `_("...")`, `gettext("...")` or a `{% trans %}` without variables, when that name is the
+    context's (the globals' gettext), not a variable of the template (symbols: the frame's); else None."""
+    if (
+        isinstance(node.node, nodes.Name)
+        and node.node.name in ("_", "gettext")
+        and len(node.args) == 1
+        and isinstance(node.args[0], nodes.Const)
+        and isinstance(node.args[0].value, str)
+        and not node.kwargs
+        and node.dyn_args is None
+        and node.dyn_kwargs is None
+    ):
+        ref = symbols.find_ref(node.node.name)
+        if ref is not None and (symbols.find_load(ref) or ("",))[0] == VAR_LOAD_RESOLVE:
+            return node.args[0].value
+    return None
+
+
 class AtlasCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with `{{ ... }}` in autoescaped templates written through escape_output."""
+    """Jinja's code generator, with `{{ ... }}` in autoescaped templates written through escape_output, and
+    messages without variables looked up straight in the language's catalogue (AtlasEnvironment.message)."""
+
+    def visit_Call(self, node, frame, forward_caller: bool = False) -> None:
+        message = constant_message(node, frame.symbols)
+        if message is None or forward_caller:
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+        else:
+            # Not through context.call, which costs about a microsecond: a page has some forty of these.
+            self.write(f"environment.message({message!r})")
 
     def _output_child_pre(self, node, frame, finalize) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
@@ -79,6 +108,8 @@ class AtlasEnvironment(Environment):
 
     code_generator_class = AtlasCodeGenerator
     escape_output = staticmethod(escape_output)
+    # The gettext of the language being rendered (AtlasSite.activate): the same as the templates' `_`.
+    message: Callable[[str], str]
 
     def make_globals(self, d):
         """A template's globals: the environment's own dict when the template brings none. Jinja's ChainMap,
@@ -505,7 +536,7 @@ class AtlasSite:
         self.env.install_gettext_translations(fmt.translations, newstyle=True)
         # The same results as the newstyle gettext just installed (every template is autoescaped), without
         # its two template-level calls per message.
-        self.env.globals["_"] = self.env.globals["gettext"] = fmt.template_gettext
+        self.env.globals["_"] = self.env.globals["gettext"] = self.env.message = fmt.template_gettext
         return Views(self, lang, fmt)
 
     def base_context(self, views: Views, parts: tuple[str, ...], menu) -> dict:
