@@ -47,10 +47,10 @@ def test_every_interface_string_is_translated(lang):
     ],
 )
 def test_templates_translate_messages_unless_a_variable_takes_the_name_of_gettext(source, expected):
-    """Messages without variables are looked up straight in the language's catalogue (atlas_site.site): never when
+    """Messages without variables are looked up straight in the language's catalogue (atlas_site.templating): never when
     the template has its own variable called _ or gettext."""
     from atlas_site.i18n import Formatter, load_translations
-    from atlas_site.site import AtlasEnvironment
+    from atlas_site.templating import AtlasEnvironment
 
     env = AtlasEnvironment(extensions=["jinja2.ext.i18n"], autoescape=True)
     french = Formatter("fr", load_translations(CATALOGUES, "fr"))
