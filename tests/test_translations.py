@@ -57,3 +57,14 @@ def test_templates_translate_messages_unless_a_variable_takes_the_name_of_gettex
     env.globals["_"] = env.globals["gettext"] = env.message = french.template_gettext
     assert french.gettext("Places") == "Lieux", "the sample message is not translated as expected"
     assert env.from_string(source).render(shadow=lambda message: f"[{message}]") == expected
+
+
+def test_a_message_remembered_with_a_text_escapes_it_and_the_same_text_as_markup_stays_markup():
+    from atlas_site.i18n import Formatter, load_translations
+    from markupsafe import Markup
+
+    english = Formatter("en", load_translations(CATALOGUES, "en"))
+    message = "Page built on %(date)s."
+    for _ in range(2):  # the second time from what the first remembered
+        assert english.template_gettext(message, date="<b>1 May</b>") == "Page built on &lt;b&gt;1 May&lt;/b&gt;."
+        assert english.template_gettext(message, date=Markup("<b>1 May</b>")) == "Page built on <b>1 May</b>."

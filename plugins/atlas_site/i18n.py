@@ -56,6 +56,10 @@ def _language_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code) or code
 
 
+# Types of the message variables whose formatted messages are remembered: values equal as keys, shown alike.
+_REMEMBERED_VALUES = (str, Markup, int)
+
+
 class Formatter:
     """Dates, numbers and names in one language, through Babel and the catalogue."""
 
@@ -64,6 +68,7 @@ class Formatter:
         self.locale = Locale.parse(lang)
         self.translations = translations
         self._translated: dict[str, Markup] = {}
+        self._formatted: dict[tuple, Markup] = {}
         self._dates: dict[tuple, str] = {}
 
     def gettext(self, message: str) -> str:
@@ -74,7 +79,16 @@ class Formatter:
         translation as markup, always %-formatted with the escaped variables), remembered per message: a large
         build looks up the same few hundred messages hundreds of thousands of times."""
         if variables:
-            return Markup(self.translations.gettext(message)) % variables
+            if not all(type(value) in _REMEMBERED_VALUES for value in variables.values()):
+                return Markup(self.translations.gettext(message)) % variables
+            # Also remembered: the same few values come back on page after page (the build's date, a precision,
+            # a year), and Markup's % escapes each in Python. The values' types are in the key: a str is escaped,
+            # the same text as Markup is not.
+            key = (message, *((name, type(value), value) for name, value in variables.items()))
+            formatted = self._formatted.get(key)
+            if formatted is None:
+                formatted = self._formatted[key] = Markup(self.translations.gettext(message)) % variables
+            return formatted
         translated = self._translated.get(message)
         if translated is None:
             translated = self._translated[message] = Markup(self.translations.gettext(message)) % {}
