@@ -6,7 +6,6 @@ import functools
 import hashlib
 import json
 import os
-import queue
 import subprocess
 import sys
 import tempfile
@@ -186,8 +185,10 @@ class LanguageRuns:
     for byte those of the previous build keeps the previous build's bundle. PARALLEL_RUNS threads take the runs
     in the order their languages were written, while pages go on rendering: once the last languages are written,
     every thread keeps a run going until none is left (with a thread per language, the last language's shards
-    ran one after the other at the end of the build). A second rendering process only prepares its languages'
-    runs (prepare); the first process runs them all (run).
+    ran one after the other at the end of the build). Runs of a language Pagefind segments with a dictionary
+    (SEGMENTED) never overlap: each loads the dictionary, and two at once, with the share cards drawn meanwhile in
+    a build with empty caches, took the build past 500 MB. A second rendering process only prepares its
+    languages' runs (prepare); the first process runs them all (run).
 
     Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES), hard links at the pages' paths in
     the site, from this build's folder or, for a page a rebuild keeps, from the previous output. Given the whole
@@ -202,7 +203,10 @@ class LanguageRuns:
         self.old_digests = cache.old_extra.get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
         self.fresh: list[str] = []
-        self.waiting: queue.SimpleQueue[tuple[str, Path] | None] = queue.SimpleQueue()
+        self.waiting: list[tuple[str, Path]] = []
+        self.running: list[str] = []  # the languages of the runs going on
+        self.closed = False  # finish() called: no more runs will come
+        self.changed = threading.Condition()
         self.threads: list[threading.Thread] = []
         self.starting = threading.Lock()
         self.status = 0
@@ -226,8 +230,9 @@ class LanguageRuns:
         """Queue the runs prepare() gave; the first call starts the threads that take them."""
         self.digests.update(prepared["digests"])
         self.fresh += [bundle for bundle, _ in prepared["runs"]]
-        for bundle_run in prepared["runs"]:
-            self.waiting.put(bundle_run)
+        with self.changed:
+            self.waiting += prepared["runs"]
+            self.changed.notify_all()
         with self.starting:  # called on this process's thread and on the one reading from a second process
             while len(self.threads) < PARALLEL_RUNS:
                 thread = threading.Thread(target=self._take_runs, name=f"pagefind-{len(self.threads)}", daemon=True)
@@ -260,22 +265,39 @@ class LanguageRuns:
             os.link(os.path.join(source, relative), os.path.join(site, relative))
         return site
 
+    def _next_run(self) -> tuple[str, Path] | None:
+        """The first waiting run that may start now; None once finish() was called and none is left."""
+        with self.changed:
+            while True:
+                for index, (bundle, _) in enumerate(self.waiting):
+                    lang = bundle.split("/")[1]
+                    if lang not in SEGMENTED or lang not in self.running:
+                        self.running.append(lang)
+                        return self.waiting.pop(index)
+                if self.closed and not self.waiting:
+                    return None
+                self.changed.wait()
+
     def _take_runs(self) -> None:
-        while (bundle_run := self.waiting.get()) is not None:
-            if self.status:  # a run failed: the build fails, the others are not worth running
-                continue
+        while (bundle_run := self._next_run()) is not None:
             bundle, pages = bundle_run
             try:
-                status = _start(pages, self.folder / bundle, self.quiet).wait()
+                if not self.status:  # after a failed run the build fails: the others are not worth running
+                    status = _start(pages, self.folder / bundle, self.quiet).wait()
+                    self.status = self.status or status
             except FileNotFoundError as error:
                 print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
-                status = 1
-            self.status = self.status or status
+                self.status = self.status or 1
+            finally:
+                with self.changed:
+                    self.running.remove(bundle.split("/")[1])
+                    self.changed.notify_all()
 
     def finish(self) -> int:
         """Wait for every run; return the first failure's exit status, or 0."""
-        for _ in self.threads:
-            self.waiting.put(None)
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
         for thread in self.threads:
             thread.join()
         if not self.status:
@@ -288,6 +310,8 @@ ENTRY = "pagefind-entry.json"
 SHARD_PAGES = ".pagefind-pages"  # in the build's folder while Pagefind runs, set aside before it is put in place
 # Pagefind runs at once (each takes 40 to 80 MB and a core; pages render meanwhile, on one or two processes).
 PARALLEL_RUNS = 2
+# Languages Pagefind segments with a dictionary it loads in every run (its extended build): one run at a time.
+SEGMENTED = ("zh", "ja")
 
 
 def set_aside_links(output: Path) -> None:
