@@ -203,12 +203,12 @@ class LanguageRuns:
         self.old_digests = cache.old_extra.get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
         self.fresh: list[str] = []
+        # Shared by the threads that run Pagefind, this process's (run) and the one reading a second process's.
+        self.changed = threading.Condition()
         self.waiting: list[tuple[str, Path]] = []
         self.running: list[str] = []  # the languages of the runs going on
         self.closed = False  # finish() called: no more runs will come
-        self.changed = threading.Condition()
         self.threads: list[threading.Thread] = []
-        self.starting = threading.Lock()
         self.status = 0
 
     def prepare(self, lang: str, shards: list[tuple[int, list[str]]]) -> dict:
@@ -233,7 +233,6 @@ class LanguageRuns:
         with self.changed:
             self.waiting += prepared["runs"]
             self.changed.notify_all()
-        with self.starting:  # called on this process's thread and on the one reading from a second process
             while len(self.threads) < PARALLEL_RUNS:
                 thread = threading.Thread(target=self._take_runs, name=f"pagefind-{len(self.threads)}", daemon=True)
                 thread.start()
@@ -270,7 +269,7 @@ class LanguageRuns:
         with self.changed:
             while True:
                 for index, (bundle, _) in enumerate(self.waiting):
-                    lang = bundle.split("/")[1]
+                    lang = _bundle_language(bundle)
                     if lang not in SEGMENTED or lang not in self.running:
                         self.running.append(lang)
                         return self.waiting.pop(index)
@@ -290,7 +289,7 @@ class LanguageRuns:
                 self.status = self.status or 1
             finally:
                 with self.changed:
-                    self.running.remove(bundle.split("/")[1])
+                    self.running.remove(_bundle_language(bundle))
                     self.changed.notify_all()
 
     def finish(self) -> int:
@@ -322,6 +321,10 @@ def set_aside_links(output: Path) -> None:
         aside = Path(tempfile.mkdtemp(prefix=f"{output.name}.pagefind-pages-", dir=output.parent))
         links.rename(aside / SHARD_PAGES)
         remove_in_background(aside)
+
+
+def _bundle_language(bundle: str) -> str:
+    return bundle.split("/")[1]  # pagefind/<lang>/<shard>
 
 
 def _pagefind_version() -> str:

@@ -78,21 +78,24 @@ class Formatter:
         """The templates' `_()` and `{% trans %}`: what Jinja's newstyle gettext gives with autoescaping (the
         translation as markup, always %-formatted with the escaped variables), remembered per message: a large
         build looks up the same few hundred messages hundreds of thousands of times."""
-        if variables:
-            if not all(type(value) in _REMEMBERED_VALUES for value in variables.values()):
-                return Markup(self.translations.gettext(message)) % variables
-            # Also remembered: the same few values come back on page after page (the build's date, a precision,
-            # a year), and Markup's % escapes each in Python. The values' types are in the key: a str is escaped,
-            # the same text as Markup is not.
-            key = (message, *((name, type(value), value) for name, value in variables.items()))
-            formatted = self._formatted.get(key)
-            if formatted is None:
-                formatted = self._formatted[key] = Markup(self.translations.gettext(message)) % variables
-            return formatted
-        translated = self._translated.get(message)
-        if translated is None:
-            translated = self._translated[message] = Markup(self.translations.gettext(message)) % {}
-        return translated
+        if not variables:
+            translated = self._translated.get(message)
+            if translated is None:
+                translated = self._translated[message] = self._formatted_message(message, {})
+            return translated
+        if not all(type(value) in _REMEMBERED_VALUES for value in variables.values()):
+            return self._formatted_message(message, variables)
+        # Also remembered: the same few values come back on page after page (the build's date, a precision, a
+        # year), and Markup's % escapes each in Python. The values' types are in the key: a str is escaped, the
+        # same text as Markup is not.
+        key = (message, *((name, type(value), value) for name, value in variables.items()))
+        formatted = self._formatted.get(key)
+        if formatted is None:
+            formatted = self._formatted[key] = self._formatted_message(message, variables)
+        return formatted
+
+    def _formatted_message(self, message: str, variables: dict) -> Markup:
+        return Markup(self.translations.gettext(message)) % variables
 
     def date(self, value: str | dt.date, format: str = "long") -> str:
         """Remembered: every page shows the build's date (Babel takes 5 to 20 µs a date, 0.2 s for a large build)."""
