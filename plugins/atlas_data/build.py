@@ -155,7 +155,6 @@ class DataBuild:
         self.config = data_settings(site.settings)
         self.calendar_cache = KeptByKey(build_cache_dir(site.theme) / "atlas-data" / "place-calendars.pickle")
         self.place_calendars: list[str] = []  # written, or kept from the previous build, by language_written
-        self.folders_made: set[Path] = set()
         self.today = site.today
         self.published = {r.slug for r in site.places()}
         self.calls = collect_calls(site.atlas.of_type("programme"))
@@ -571,9 +570,7 @@ class DataBuild:
         rendering processes, a language's calendars are written while the other process is still rendering."""
         for parts, data in self.place_calendar_files(self.site.views_by_lang[lang]).items():
             target = output.joinpath(*parts)
-            if target.parent not in self.folders_made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self.folders_made.add(target.parent)
+            self.site.render_cache.make_folder(target.parent)
             target.write_bytes(data)
             self.place_calendars.append("/".join(parts))
 
@@ -603,7 +600,7 @@ class DataBuild:
         written.update(self.sitemap_files(kept))
         for parts, data in sorted(written.items()):
             target = output.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self.site.render_cache.make_folder(target.parent)
             target.write_bytes(data)
         return sorted(["/".join(parts) for parts in written] + kept)
 

@@ -254,13 +254,9 @@ class LanguageRuns:
     def _link_pages(self, bundle: str, pages: list[str]) -> Path:
         """The folder Pagefind reads a shard's pages from: a link to each at its path in the site."""
         site = self.folder / SHARD_PAGES / bundle
-        made: set[str] = set()
         for relative in pages:
             source = self.previous if relative in self.cache.kept else self.folder
-            folder = os.path.dirname(relative)
-            if folder not in made:
-                os.makedirs(os.path.join(site, folder), exist_ok=True)
-                made.add(folder)
+            self.cache.make_folder(site / os.path.dirname(relative))
             os.link(os.path.join(source, relative), os.path.join(site, relative))
         return site
 
