@@ -92,7 +92,7 @@ def test_place_page_carries_kind_and_country_as_metadata_labelled_on_the_search_
     soup = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/")
     assert not soup.select("[data-pagefind-filter]"), "Pagefind's filter index is not reproducible"
     meta = dict(el["data-pagefind-meta"].split(":", 1) for el in soup.select("[data-pagefind-meta]"))
-    assert meta == {"kind": "ccr", "country": "FR"}
+    assert meta == {"kind": "ccr", "country": "FR", "url": f"/{lang}/centres/{ABBEY}/"}
     facets = json.loads(soup_of(sample_build, f"/{lang}/search/").select_one("#atlas-search")["data-facets"])
     labels = {name: {o["key"]: o["label"] for o in facets[name]["options"]} for name in ("kind", "country")}
     kind_link = soup.select_one(f'a[href="/{lang}/kinds/ccr/"]').get_text(strip=True)
@@ -101,11 +101,12 @@ def test_place_page_carries_kind_and_country_as_metadata_labelled_on_the_search_
 
 
 def indexed_pages(bundle: Path) -> dict[str, dict]:
-    """The pages a Pagefind bundle holds, by URL: its fragments are gzipped JSON after a signature."""
+    """The pages a Pagefind bundle holds, by the URL a result links to (their `url` metadata): its fragments
+    are gzipped JSON after a signature."""
     pages = {}
     for fragment in (bundle / "fragment").glob("*.pf_fragment"):
         page = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-        pages[page["url"]] = page
+        pages[page["meta"]["url"]] = page
     return pages
 
 
@@ -245,6 +246,18 @@ def test_search_finds_a_centre_by_a_word_of_its_description(page, search_server,
     page.wait_for_function("document.getElementById('atlas-search-status').textContent.length > 0")
     assert word in status.text_content()
     assert page.outside == [] and page.csp_violations == []
+
+
+def test_a_result_links_to_its_page_and_a_section_of_it_to_its_heading(page, search_server, sample_build):
+    # Pagefind reads the pages from links named by number: the URLs come from each page's `url` metadata.
+    programme = "/en/programmes/programme-fictif/"
+    heading = soup_of(sample_build, programme).select_one("main h2[id]")
+    page.goto(f"{search_server}/en/search/?q={quote(heading.get_text(strip=True).split()[-1])}")
+    _result_urls(page, present=[programme])
+    result = page.locator(".atlas-search__result").filter(has=page.locator(f'a[href="{programme}"]'))
+    sections = result.locator(".atlas-search__subresult-link")
+    sections.first.wait_for()
+    assert f"{programme}#{heading['id']}" in [a.get_attribute("href") for a in sections.all()]
 
 
 def test_header_form_by_keyboard_then_filter_by_country(page, search_server):

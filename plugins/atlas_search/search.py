@@ -160,6 +160,7 @@ class SearchBuild:
             else [],
             "base_url": urlsplit(site.siteurl).path.rstrip("/") + "/",
             "index_body": self.indexed(parts),
+            "page_url": site.url(views.lang, *parts),
             "filters": filters,
             "is_search_page": parts == SEARCH_PAGE,
         }
@@ -190,10 +191,13 @@ class LanguageRuns:
     a build with empty caches, took the build past 500 MB. A second rendering process only prepares its
     languages' runs (prepare); the first process runs them all (run).
 
-    Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES), hard links at the pages' paths in
-    the site, from this build's folder or, for a page a rebuild keeps, from the previous output. Given the whole
-    build's folder and a glob listing the shard's pages instead, Pagefind takes some 60 MB and a third more CPU
-    time per run to match that glob. The links are deleted after the build, in the background."""
+    Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES): hard links to the pages, from this
+    build's folder or, for a page a rebuild keeps, from the previous output. Given the whole build's folder and a
+    glob listing the shard's pages instead, Pagefind takes some 60 MB and a third more CPU time per run to match
+    that glob. The links sit side by side in one folder per shard, named by their place in it: links at the
+    pages' paths took a folder each, some 8,000 more folders to make and delete per build. Each page gives its
+    URL as Pagefind metadata instead (`url`, which Pagefind's sub-results use too; see base.html). The links are
+    deleted after the build, in the background."""
 
     def __init__(self, folder: Path, cache, quiet: bool = True):
         """cache: the build's RenderCache (its pages, their digests, what it keeps from the previous output)."""
@@ -252,12 +256,12 @@ class LanguageRuns:
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
     def _link_pages(self, bundle: str, pages: list[str]) -> Path:
-        """The folder Pagefind reads a shard's pages from: a link to each at its path in the site."""
+        """The folder Pagefind reads a shard's pages from: a link to each, named by its place in the shard."""
         site = self.folder / SHARD_PAGES / bundle
-        for relative in pages:
+        self.cache.make_folder(site)
+        for number, relative in enumerate(pages):
             source = self.previous if relative in self.cache.kept else self.folder
-            self.cache.make_folder(site / os.path.dirname(relative))
-            os.link(os.path.join(source, relative), os.path.join(site, relative))
+            os.link(os.path.join(source, relative), os.path.join(site, f"{number}.html"))
         return site
 
     def _next_run(self) -> tuple[str, Path] | None:

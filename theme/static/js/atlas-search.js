@@ -160,16 +160,18 @@
 
     function item(resultData) {
       var li = element("li", { class: "atlas-search__result" });
+      // Pagefind reads each page from a link named by its place in the index: the page's own URL is its `url`
+      // metadata, which Pagefind's sub-results already use.
+      var meta = resultData.meta || {};
+      var url = meta.url || resultData.url;
       var title = element("p", { class: "atlas-search__result-title" });
-      title.appendChild(
-        element("a", { class: "atlas-search__result-link", href: resultData.url }, (resultData.meta || {}).title || resultData.url)
-      );
+      title.appendChild(element("a", { class: "atlas-search__result-link", href: url }, meta.title || url));
       li.appendChild(title);
       var excerpt = element("p", { class: "atlas-search__result-excerpt" });
       excerpt.innerHTML = resultData.excerpt || ""; // Pagefind's excerpt: the page's escaped text with <mark>s
       li.appendChild(excerpt);
       var subs = (resultData.sub_results || []).filter(function (sub) {
-        return sub.url !== resultData.url;
+        return sub.url !== url;
       });
       if (subs.length) {
         var nested = element("ul", { class: "atlas-search__subresults" });
