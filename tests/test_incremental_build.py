@@ -216,6 +216,19 @@ def test_languages_are_shared_between_processes_by_pages_to_render(monkeypatch):
     assert split_languages(languages, {"fr": 3 * MIN_PAGES, "en": MIN_PAGES, "ar": 0, "zh": 0}, 2)[0] == ["fr"]
 
 
+def test_languages_a_plugin_asks_for_first_are_rendered_first_in_their_process(monkeypatch):
+    from atlas_site.workers import MIN_PAGES, split_languages
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    languages = ["fr", "en", "ar", "zh"]
+    many = {lang: MIN_PAGES for lang in languages}
+    groups = split_languages(languages, many, 2, first=("zh",))
+    unordered = split_languages(languages, many, 2)
+    assert [sorted(g) for g in groups] == [sorted(g) for g in unordered], "the same shares"
+    assert [g[0] for g in groups if "zh" in g] == ["zh"]
+    assert split_languages(languages, many, 1, first=("zh",)) == [["zh", "fr", "en", "ar"]]
+
+
 def test_a_second_process_sends_events_while_it_works_then_its_result():
     from atlas_site.workers import Worker
 

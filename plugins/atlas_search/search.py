@@ -67,6 +67,13 @@ class SearchBuild:
         self.shard_pages = search_settings(site.settings)["shard_pages"]
         self._shards: dict[str, list[tuple[int, list[str]]]] = {}
 
+    @property
+    def written_first(self) -> tuple[str, ...]:
+        """The languages Pagefind segments (SEGMENTED), rendered first: their runs, one at a time and the
+        slowest, then go on while the other languages render. Written last, they ran alone at the end of the
+        build, on one core."""
+        return tuple(lang for lang in self.site.languages if lang in SEGMENTED)
+
     def shards(self, lang: str) -> list[tuple[int, list[str]]]:
         """The indexed pages of lang (paths in the site) by shard: [(shard, pages)], shards with pages only.
         One shard up to shard_pages pages, then a power of two, a page's shard given by its path: a rebuild

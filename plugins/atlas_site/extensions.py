@@ -9,6 +9,9 @@ PLUGINS) and connects whichever of these methods the object has:
     worker_state(), merge_worker_state(state) -- what changes while pages render, when a second process renders
                                                some languages (workers.py)
     worker_event(payload)                   -- called here when that process sends an event (workers.py)
+and may have this attribute:
+    written_first                           -- languages to render before the others (in each process): what
+                                               the plugin does once they are written takes longest
 """
 
 from __future__ import annotations

@@ -356,7 +356,8 @@ class AtlasSite:
                 written.append(relative)
         # A page whose key did not change is kept from the previous output (render_cache.py): not written at all.
         pages = {lang: [(s, r, k) for s, r, k in pages[lang] if not cache.reuse(r, k)] for lang in self.languages}
-        groups = split_languages(self.languages, {lang: len(pages[lang]) for lang in pages}, self.processes)
+        first = tuple(lang for build in self.extensions.values() for lang in getattr(build, "written_first", ()))
+        groups = split_languages(self.languages, {lang: len(pages[lang]) for lang in pages}, self.processes, first)
         worker = None
         if len(groups) > 1:
 

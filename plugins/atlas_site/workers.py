@@ -26,17 +26,20 @@ from collections.abc import Callable
 MIN_PAGES = 50
 
 
-def split_languages(languages: list[str], counts: dict[str, int], processes: int) -> list[list[str]]:
+def split_languages(
+    languages: list[str], counts: dict[str, int], processes: int, first: tuple[str, ...] = ()
+) -> list[list[str]]:
     """The languages in one group per process, of about as many pages to render each (counts); the first group
-    is this process's. One group when a second process would have little to do."""
+    is this process's. One group when a second process would have little to do. Each group in the order of
+    languages, except those in first, rendered before the others (see extensions.py: written_first)."""
+    order = {code: (code not in first, i) for i, code in enumerate(languages)}
     if processes < 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-        return [list(languages)]
+        return [sorted(languages, key=order.get)]
     here, there = [], []
     for lang in sorted(languages, key=lambda code: -counts[code]):
         (here if sum(counts[c] for c in here) <= sum(counts[c] for c in there) else there).append(lang)
     if sum(counts[c] for c in there) < MIN_PAGES:
-        return [list(languages)]
-    order = {code: i for i, code in enumerate(languages)}
+        return [sorted(languages, key=order.get)]
     return [sorted(here, key=order.get), sorted(there, key=order.get)]
 
 
