@@ -9,6 +9,8 @@ published languages and this package's code and schemas, never on file times. Ch
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -27,6 +29,19 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Unpickling thousands of records makes millions of objects: meanwhile the cyclic collector would run
+    hundreds of times over everything loaded so far, for no garbage (0.28 s of a 0.10 s load, alone)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 class BundleCache:
     """One load's view of the cache: what the previous load left, and what this load read."""
 
@@ -38,7 +53,7 @@ class BundleCache:
         self.misses = 0
         if self.path is not None and self.path.is_file():
             try:
-                with self.path.open("rb") as stream:
+                with self.path.open("rb") as stream, _collector_paused():
                     cached = pickle.load(stream)
                 if isinstance(cached, dict) and cached.get("salt") == self.salt:
                     self.old = cached["bundles"]
