@@ -140,13 +140,17 @@ def build_site(
     command = [sys.executable, "-c", RUN_PELICAN, str(Path(root) / "content"), "-s", settings_file]
     command += ["-o", str(staging), "-q", "-e", "DELETE_OUTPUT_DIRECTORY=false"]
     command += [f"{name}={json.dumps(value)}" for name, value in (overrides or {}).items()]
-    result = _run(command, env=env, stderr=subprocess.PIPE, text=True)
-    sys.stderr.write(result.stderr)
-    if result.returncode != 0:
+    with subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) as build:
+        from atlas_records.read_ahead import read_ahead
+        from atlas_site.site import build_cache_dir
+
+        read_ahead(root, build_cache_dir(ROOT / "theme"))  # while the build's process starts (read_ahead.py)
+        sys.stderr.write(build.communicate()[1])
+    if build.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         keys_file.unlink(missing_ok=True)
         print("The build failed; the previous output is untouched.", file=sys.stderr)
-        return result.returncode
+        return build.returncode
     put_in_place(staging, output, keys_file, previous if PREVIOUS_ENV in env else None)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
