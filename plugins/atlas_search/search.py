@@ -80,11 +80,7 @@ class SearchBuild:
         indexes again only the shards of the pages that changed. The browser searches them together
         (atlas-search.js, Pagefind's mergeIndex)."""
         if lang not in self._shards:
-            pages = [
-                Path(lang, *spec.parts, "index.html").as_posix()
-                for spec in self.site.page_specs()
-                if self.indexed(spec.parts)
-            ]
+            pages = [spec.file(lang) for spec in self.site.page_specs() if self.indexed(spec.parts)]
             count = 1
             while len(pages) > count * self.shard_pages:
                 count *= 2
@@ -334,6 +330,7 @@ def _bundle_language(bundle: str) -> str:
     return bundle.split("/")[1]  # pagefind/<lang>/<shard>
 
 
+@functools.cache
 def _pagefind_version() -> str:
     try:
         from importlib.metadata import version
