@@ -408,6 +408,40 @@ def test_a_failed_pagefind_run_fails_the_build_and_leaves_the_previous_output(tm
     assert not list(tmp_path.glob(".output.building-*")), "the failed build's folder was left"
 
 
+def test_a_run_of_a_segmented_language_runs_alone(tmp_path, monkeypatch):
+    """Chinese runs load Pagefind's dictionary: none overlaps another run (shards of two pages: many runs)."""
+    from atlas_search.search import SEGMENTED, pagefind_command
+
+    import tasks
+
+    real = " ".join(f"'{part}'" for part in pagefind_command())
+    log = tmp_path / "runs.log"
+    recording = tmp_path / "pagefind"
+    recording.write_text(
+        "#!/bin/sh\n"
+        f'bundle=$(echo "$*" | grep -o "pagefind/[a-z]*/[0-9]*" | tail -n 1)\n'
+        f'echo "start $bundle" >> {log}\n{real} "$@"; status=$?\necho "end $bundle" >> {log}\nexit $status\n'
+    )
+    recording.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(recording))
+
+    assert (
+        tasks.build_site(output=tmp_path / "output", root=SAMPLE_SITE, overrides={"ATLAS_SEARCH": {"shard_pages": 2}})
+        == 0
+    )
+
+    running, segmented_runs = set(), 0
+    for event, bundle in (line.split() for line in log.read_text().splitlines()):
+        if event == "end":
+            running.remove(bundle)
+            continue
+        alone = bundle.split("/")[1] in SEGMENTED
+        segmented_runs += alone
+        assert not running if alone else not any(b.split("/")[1] in SEGMENTED for b in running), (bundle, running)
+        running.add(bundle)
+    assert segmented_runs > 1 and not running
+
+
 @pytest.mark.parametrize(
     "given, named",
     [({"shard_pages": 0}, "ATLAS_SEARCH['shard_pages']"), ({"shards": 4}, "ATLAS_SEARCH['shards']")],

@@ -69,9 +69,8 @@ class SearchBuild:
 
     @property
     def written_first(self) -> tuple[str, ...]:
-        """The languages Pagefind segments (SEGMENTED), rendered first: their runs, one at a time and the
-        slowest, then go on while the other languages render. Written last, they ran alone at the end of the
-        build, on one core."""
+        """The languages Pagefind segments (SEGMENTED), rendered first: their runs, alone and the slowest, then
+        go on while the other languages render. Written last, they ran at the end of the build, on one core."""
         return tuple(lang for lang in self.site.languages if lang in SEGMENTED)
 
     def shards(self, lang: str) -> list[tuple[int, list[str]]]:
@@ -156,14 +155,15 @@ class SearchBuild:
             place = context["place"]
             # Pagefind metadata (not Pagefind filters): keys, the same in every language; labels in search_facets.
             filters = {"kind": place["kind"], "country": place["country"]}
+        indexed = self.indexed(parts)
         context["atlas_search"] = {
             "url": site.url(views.lang, *SEARCH_PAGE),
             "bundles": [f"{site.siteurl}/{BUNDLE}/{views.lang}/{i}/" for i, _ in self.shards(views.lang)]
             if parts == SEARCH_PAGE
             else [],
             "base_url": urlsplit(site.siteurl).path.rstrip("/") + "/",
-            "index_body": self.indexed(parts),
-            "page_url": site.url(views.lang, *parts),
+            "index_body": indexed,
+            "page_url": site.url(views.lang, *parts) if indexed else None,
             "filters": filters,
             "is_search_page": parts == SEARCH_PAGE,
         }
@@ -189,10 +189,12 @@ class LanguageRuns:
     for byte those of the previous build keeps the previous build's bundle. PARALLEL_RUNS threads take the runs
     in the order their languages were written, while pages go on rendering: once the last languages are written,
     every thread keeps a run going until none is left (with a thread per language, the last language's shards
-    ran one after the other at the end of the build). Runs of a language Pagefind segments with a dictionary
-    (SEGMENTED) never overlap: each loads the dictionary, and two at once, with the share cards drawn meanwhile in
-    a build with empty caches, took the build past 500 MB. A second rendering process only prepares its
-    languages' runs (prepare); the first process runs them all (run).
+    ran one after the other at the end of the build). A run of a language Pagefind segments with a dictionary
+    (SEGMENTED) runs alone: it loads the dictionary (some 80 MB, against 35 for another language). Two at once,
+    with the share cards drawn meanwhile in a build with empty caches, took the build past 500 MB; and since
+    these languages are rendered first (SearchBuild.written_first), one beside another run and the two rendering
+    processes took a warm build to 487 MB. A second rendering process only prepares its languages' runs
+    (prepare); the first process runs them all (run).
 
     Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES): hard links to the pages, from this
     build's folder or, for a page a rebuild keeps, from the previous output. Given the whole build's folder and a
@@ -268,15 +270,16 @@ class LanguageRuns:
         return site
 
     def _next_run(self) -> tuple[str, Path] | None:
-        """The first waiting run that may start now; None once finish() was called and none is left."""
+        """The first waiting run, once it may start (in order: a segmented run waits for the others to end,
+        and nothing passes it meanwhile); None once finish() was called and none is left."""
         with self.changed:
             while True:
-                for index, (bundle, _) in enumerate(self.waiting):
-                    lang = _bundle_language(bundle)
-                    if lang not in SEGMENTED or lang not in self.running:
+                if self.waiting:
+                    lang = _bundle_language(self.waiting[0][0])
+                    if not self.running or (lang not in SEGMENTED and not set(self.running) & set(SEGMENTED)):
                         self.running.append(lang)
-                        return self.waiting.pop(index)
-                if self.closed and not self.waiting:
+                        return self.waiting.pop(0)
+                elif self.closed:
                     return None
                 self.changed.wait()
 
@@ -312,7 +315,7 @@ ENTRY = "pagefind-entry.json"
 SHARD_PAGES = ".pagefind-pages"  # in the build's folder while Pagefind runs, set aside before it is put in place
 # Pagefind runs at once (each takes 40 to 80 MB and a core; pages render meanwhile, on one or two processes).
 PARALLEL_RUNS = 2
-# Languages Pagefind segments with a dictionary it loads in every run (its extended build): one run at a time.
+# Languages Pagefind segments with a dictionary it loads in every run (its extended build): such a run runs alone.
 SEGMENTED = ("zh", "ja")
 
 
