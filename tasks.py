@@ -132,9 +132,9 @@ def build_site(
     keys_file = manifest_path(staging)
     env = {**os.environ, MANIFEST_ENV: str(keys_file)}
     env.pop(PREVIOUS_ENV, None)
-    previous = read_keys(output) if output.is_dir() else {}
-    if "files" in previous:
-        # Pages whose inputs did not change stay in the output: the build writes only what changed.
+    if manifest_path(output).is_file():
+        # Pages whose inputs did not change stay in the output: the build writes only what changed. The build
+        # reads the output's keys itself, and uses them only if they list its files (render_cache.py).
         env[PREVIOUS_ENV] = str(output.resolve())
     # The build checks every record first; its report goes to this process's stderr (editors and tests read it).
     command = [sys.executable, "-c", RUN_PELICAN, str(Path(root) / "content"), "-s", settings_file]
@@ -145,13 +145,14 @@ def build_site(
         from atlas_site.site import build_cache_dir
 
         read_ahead(root, build_cache_dir(ROOT / "theme"))  # while the build's process starts (read_ahead.py)
+        previous = read_keys(output) if PREVIOUS_ENV in env else {}
         sys.stderr.write(build.communicate()[1])
     if build.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         keys_file.unlink(missing_ok=True)
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return build.returncode
-    put_in_place(staging, output, keys_file, previous if PREVIOUS_ENV in env else None)
+    put_in_place(staging, output, keys_file, previous if "files" in previous else None)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
 

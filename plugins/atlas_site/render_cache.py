@@ -85,12 +85,12 @@ class RenderCache:
         digest.update(json.dumps(config, sort_keys=True, default=str).encode())
         digest.update(site.today.isoformat().encode())  # what is past or upcoming changes with the date
         self.salt = digest.digest()
-        if self.previous is not None and self.previous.is_dir():
-            keys = read_keys(self.previous)
-            self.old = keys.get("pages", {})
-            self.old_extra = {
-                k: v for k, v in keys.items() if k not in ("version", "pages", "kept", "folders", "files")
-            }
+        keys = read_keys(self.previous) if self.previous is not None and self.previous.is_dir() else {}
+        if "files" in keys:
+            self.old = keys["pages"]
+            self.old_extra = {k: v for k, v in keys.items() if k not in _OWN_KEYS}
+        else:  # keys without the list of the output's files (a build stopped before its end): nothing is kept
+            self.previous = None
 
     def key(self, relative: str, template: str, digests: list[bytes]) -> str:
         digest = hashlib.sha256(self.salt)
