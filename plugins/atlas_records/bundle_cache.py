@@ -80,8 +80,11 @@ class BundleCache:
         self.new[key] = value
 
     def save(self) -> None:
-        """Keep only this load's bundles; written only when something was read afresh."""
-        if self.path is None or (not self.misses and len(self.new) == len(self.old)):
+        """Keep only this load's bundles; written only when more than one bundle in a hundred (at least one)
+        was read afresh or went unused. Rewriting the whole file took 0.2 s of a one-record rebuild at 2,000
+        places; those few bundles are read again in milliseconds, until enough of them make it worth it."""
+        unused = len(self.old) - (len(self.new) - self.misses)  # an edited bundle's old entry is one of them
+        if self.path is None or max(self.misses, unused) <= len(self.new) // 100:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
