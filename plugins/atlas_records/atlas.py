@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bundle_cache import BundleCache
-from .records import Record, read_bundle
+from .records import Record, bundle_folders, read_bundle
 from .schemas import RECORD_TYPES
 from .strict_yaml import Problem
 from .validation import record_problems, reference_problems
@@ -68,7 +68,7 @@ def load_atlas(root: Path, languages: list[str], default_language: str, cache_di
         base = root / folder
         if not base.is_dir():
             continue
-        for bundle in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for bundle in bundle_folders(base):
             key = cache.key(record_type, bundle)
             found = cache.get(key)
             if found is None:

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from .bundle_cache import CACHE_NAME
-from .records import bundle_files
+from .records import bundle_files, bundle_folders
 from .schemas import RECORD_TYPES
 
 THREADS = 4  # reads in flight at once: a virtual disk answers several sooner than one after another
@@ -41,7 +41,7 @@ def record_bundles(root: Path) -> list[Path]:
     found = []
     for folder, _ in RECORD_TYPES.values():
         try:
-            found += sorted(p for p in (root / folder).iterdir() if p.is_dir() and not p.name.startswith("."))
+            found += bundle_folders(root / folder)
         except OSError:
             continue
     return found

@@ -100,6 +100,11 @@ def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Reco
     return record, problems
 
 
+def bundle_folders(base: Path) -> list[Path]:
+    """The bundles of one record type under base (centres/, ...): its folders, sorted, hidden ones left out."""
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
 def bundle_files(folder: Path, prefix: str = "") -> list[tuple[str, Path]]:
     """Every file of a record's folder, with its path inside it, sorted (os.scandir: a build lists thousands)."""
     found = []
