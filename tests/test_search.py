@@ -131,6 +131,19 @@ def test_index_holds_the_description_not_the_page_furniture(sample_build, lang):
     assert [text for text in furniture if text in content] == []
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_term_and_its_description_stay_two_words_in_the_index(sample_build, lang):
+    # <dt>Kind</dt><dd>Seminar</dd> with nothing between them was indexed as the one word "KindSeminar".
+    checked = 0
+    for url, page in indexed_pages(sample_build / "pagefind" / lang / "0").items():
+        content = page["content"].replace("\u200b", "")
+        for term in soup_of(sample_build, url).select("main dl dt"):
+            if term.find_parent(attrs={"data-pagefind-ignore": True}) is None:
+                checked += 1
+                assert not re.search(re.escape(term.get_text(strip=True)) + r"\w", content), (url, term)
+    assert checked
+
+
 def test_one_index_per_language(sample_build):
     for lang in LANGUAGES:
         entry = json.loads((sample_build / "pagefind" / lang / "0" / "pagefind-entry.json").read_text(encoding="utf-8"))
