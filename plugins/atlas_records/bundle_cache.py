@@ -29,6 +29,11 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
+def keyed_by_bytes(name: str) -> bool:
+    """Whether a bundle's file (its path inside the bundle) keys the bundle by its bytes, not only its name."""
+    return name.startswith("index.")
+
+
 @contextlib.contextmanager
 def _collector_paused():
     """Unpickling thousands of records makes millions of objects: meanwhile the cyclic collector would run
@@ -65,7 +70,7 @@ class BundleCache:
         digest = hashlib.sha256(f"{record_type}\0{bundle}\0".encode())
         for name, path in bundle_files(bundle):
             digest.update(name.encode() + b"\0")
-            if name.startswith("index."):
+            if keyed_by_bytes(name):
                 digest.update(path.read_bytes() + b"\0")
         return digest.hexdigest()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from .bundle_cache import CACHE_NAME
+from .bundle_cache import CACHE_NAME, keyed_by_bytes
 from .records import bundle_files, bundle_folders
 from .schemas import RECORD_TYPES
 
@@ -49,7 +49,7 @@ def record_bundles(root: Path) -> list[Path]:
 
 def key_files(bundle: Path) -> list[Path]:
     """The files whose bytes key a record in the bundle cache (bundle_cache.BundleCache.key)."""
-    return [path for name, path in bundle_files(bundle) if name.startswith("index.")]
+    return [path for name, path in bundle_files(bundle) if keyed_by_bytes(name)]
 
 
 def _read_all(bundles: list[Path], *files: Path) -> None:
