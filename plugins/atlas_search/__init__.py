@@ -1,9 +1,9 @@
 """Atlas search: full-text search of the whole atlas with Pagefind (extended build, so Chinese is segmented).
 
 - a search page per language (/<lang>/search/) and a search form in every page's header;
-- `atlas_search` in every page's context: which pages Pagefind indexes (data-pagefind-body), the URL of
-  each (Pagefind metadata `url`: Pagefind reads the pages from links named by number), and on place pages
-  their kind and country as Pagefind metadata (the search page filters the results on them);
+- `atlas_search` in every page's context: which pages Pagefind indexes (data-pagefind-body; each gives its
+  `page_url` as Pagefind metadata `url`: Pagefind reads the pages from links named by number), and on place
+  pages their kind and country as Pagefind metadata (the search page filters the results on them);
 - Pagefind indexes each language as soon as its pages are written, while the next language renders: one
   index per language, /pagefind/<lang>/<shard>/, split into shards when large (ATLAS_SEARCH, settings.py);
   a Pagefind failure fails the build.

@@ -155,15 +155,13 @@ class SearchBuild:
             place = context["place"]
             # Pagefind metadata (not Pagefind filters): keys, the same in every language; labels in search_facets.
             filters = {"kind": place["kind"], "country": place["country"]}
-        indexed = self.indexed(parts)
         context["atlas_search"] = {
             "url": site.url(views.lang, *SEARCH_PAGE),
             "bundles": [f"{site.siteurl}/{BUNDLE}/{views.lang}/{i}/" for i, _ in self.shards(views.lang)]
             if parts == SEARCH_PAGE
             else [],
             "base_url": urlsplit(site.siteurl).path.rstrip("/") + "/",
-            "index_body": indexed,
-            "page_url": site.url(views.lang, *parts) if indexed else None,
+            "index_body": self.indexed(parts),
             "filters": filters,
             "is_search_page": parts == SEARCH_PAGE,
         }

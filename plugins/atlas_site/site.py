@@ -460,20 +460,24 @@ class AtlasSite:
 
     def base_context(self, views: Views, parts: tuple[str, ...], menu) -> dict:
         lang = views.lang
+        # The page's URL in each language, once: the links to its translations, its canonical URL and the
+        # language switcher all use them.
+        urls = {code: self.url(code, *parts) for code in self.languages}
         return {
             "lang": lang,
             "dir": self.direction(lang),
             "fmt": views.fmt,
             "SITEURL": self.siteurl,
             "SITENAME": self.settings.get("SITENAME", ""),
-            "canonical": self.absolute(self.url(lang, *parts)),
-            "alternates": [{"lang": code, "url": self.absolute(self.url(code, *parts))} for code in self.languages],
-            "x_default": self.absolute(self.url(self.default_language, *parts)),
+            "page_url": urls[lang],
+            "canonical": self.absolute(urls[lang]),
+            "alternates": [{"lang": code, "url": self.absolute(urls[code])} for code in self.languages],
+            "x_default": self.absolute(urls[self.default_language]),
             "switcher": [
                 {
                     "lang": code,
                     "name": views.fmt.language_name(code),
-                    "url": self.url(code, *parts),
+                    "url": urls[code],
                     "dir": self.direction(code),
                     "current": code == lang,
                 }
