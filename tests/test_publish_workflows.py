@@ -73,3 +73,17 @@ def test_pull_requests_check_build_test_and_keep_a_preview():
     deploy = (ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
     for step in ("branches: [main]", "invoke test", "invoke check-links", "invoke publish", "actions/deploy-pages"):
         assert step in deploy
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_keeps_the_build_caches_but_not_the_keys_of_outputs_between_runs(workflow):
+    import yaml
+    from atlas_site.site import build_cache_dir
+
+    cache = build_cache_dir(ROOT / "theme").relative_to(ROOT)
+    jobs = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].values()
+    (job,) = [job for job in jobs if any("invoke build" in step.get("run", "") for step in job["steps"])]
+    steps = [step.get("uses", "") + step.get("run", "") for step in job["steps"]]
+    (kept,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/cache@")]
+    assert kept["with"]["path"].split() == [str(cache), f"!{cache}/atlas-render"]
+    assert steps.index(kept["uses"]) < steps.index(".venv/bin/invoke build")

@@ -21,7 +21,17 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from support import AXE, CHROMIUM, LANGUAGES, SAMPLE_SITE, axe_violations, launch_chromium, soup_of, tree_digest
+from support import (
+    AXE,
+    CHROMIUM,
+    LANGUAGES,
+    SAMPLE_SITE,
+    axe_violations,
+    copy_sample_site,
+    launch_chromium,
+    soup_of,
+    tree_digest,
+)
 
 # A word of a centre's description in each language (Chinese: a word inside an unsegmented sentence).
 WORDS = {"fr": "résidences", "en": "residencies", "ar": "إقامات", "zh": "驻留"}
@@ -410,6 +420,7 @@ def test_a_failed_pagefind_run_fails_the_build_and_leaves_the_previous_output(tm
     (output / "index.html").write_text("the previous build", encoding="utf-8")
     before = tree_digest(output)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))  # bundles kept by other builds: no run at all
 
     status = tasks.build_site(output=output, root=SAMPLE_SITE, overrides={"ATLAS_SEARCH": {"shard_pages": 2}})
 
@@ -437,6 +448,7 @@ def test_a_run_of_a_segmented_language_runs_alone(tmp_path, monkeypatch):
     )
     recording.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(recording))
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
 
     assert (
         tasks.build_site(output=tmp_path / "output", root=SAMPLE_SITE, overrides={"ATLAS_SEARCH": {"shard_pages": 2}})
@@ -453,6 +465,84 @@ def test_a_run_of_a_segmented_language_runs_alone(tmp_path, monkeypatch):
         assert not running if alone else not any(b.split("/")[1] in SEGMENTED for b in running), (bundle, running)
         running.add(bundle)
     assert segmented_runs > 1 and not running
+
+
+def recording_pagefind(tmp_path: Path, monkeypatch) -> Path:
+    """Run Pagefind through a script that logs the bundle each run makes; returns the log."""
+    from atlas_search.search import pagefind_command
+
+    real = " ".join(f"'{part}'" for part in pagefind_command())
+    log = tmp_path / "runs.log"
+    log.touch()
+    recording = tmp_path / "pagefind"
+    recording.write_text(
+        f'#!/bin/sh\necho "$*" | grep -o "pagefind/[a-z]*/[0-9]*" | tail -n 1 >> {log}\nexec {real} "$@"\n'
+    )
+    recording.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(recording))
+    return log
+
+
+def bundles_made(log: Path) -> list[str]:
+    return log.read_text().split()
+
+
+def test_a_build_of_pages_an_earlier_build_indexed_runs_no_pagefind_and_gives_the_same_bundles(tmp_path, monkeypatch):
+    import tasks
+
+    log = recording_pagefind(tmp_path, monkeypatch)
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert tasks.build_site(output=first, root=SAMPLE_SITE) == 0
+    assert sorted(bundles_made(log)) == [f"pagefind/{lang}/0" for lang in sorted(LANGUAGES)]
+
+    log.write_text("")
+    assert tasks.build_site(output=second, root=SAMPLE_SITE) == 0
+
+    assert bundles_made(log) == []
+    assert tree_digest(second / "pagefind") == tree_digest(first / "pagefind")
+    assert ABBEY in json.dumps(list(indexed_pages(second / "pagefind" / "fr" / "0")))
+
+
+def test_a_page_changed_since_the_kept_bundles_is_indexed_again_with_its_shard_only(tmp_path, monkeypatch):
+    import tasks
+
+    site = copy_sample_site(tmp_path / "site")
+    log = recording_pagefind(tmp_path, monkeypatch)
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    sharding = {"ATLAS_SEARCH": {"shard_pages": 2}}
+    assert tasks.build_site(output=tmp_path / "first", root=site, overrides=sharding) == 0
+    text = site / "centres" / ABBEY / "index.en.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nA zanzibarine word.\n", encoding="utf-8")
+    log.write_text("")
+
+    output = tmp_path / "second"
+    assert tasks.build_site(output=output, root=site, overrides=sharding) == 0
+
+    holding = [bundle for bundle in output.glob("pagefind/en/*") if f"/en/centres/{ABBEY}/" in shard_urls(bundle)]
+    assert [str(bundle.relative_to(output)) for bundle in holding] == bundles_made(log)
+    assert "zanzibarine" in indexed_pages(holding[0])[f"/en/centres/{ABBEY}/"]["content"]
+
+
+def test_a_shard_keeps_its_most_recently_used_bundles_only(tmp_path):
+    from atlas_search.shard_cache import KEPT, ShardCache
+
+    kept = ShardCache(tmp_path / "cache")
+    built = tmp_path / "built"
+    (built / "fragment").mkdir(parents=True)
+    (built / "fragment" / "a.pf_fragment").write_bytes(b"fragment")
+    for number in range(KEPT):
+        kept.store("pagefind/fr/0", f"digest-{number}", built)
+        time.sleep(0.01)  # distinct times of use
+    assert kept.find("pagefind/fr/0", "digest-0") is not None  # used again: now the most recent
+
+    kept.store("pagefind/fr/0", "digest-new", built)
+
+    assert kept.find("pagefind/fr/0", "digest-1") is None
+    for digest in ("digest-0", "digest-2", "digest-new"):
+        entry = kept.find("pagefind/fr/0", digest)
+        assert (entry / "fragment" / "a.pf_fragment").read_bytes() == b"fragment"
+    assert kept.find("pagefind/en/0", "digest-0") is None
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 
 from atlas_site.extensions import plugin_enabled
 from atlas_site.overlay import files_under, remove_in_background
-from atlas_site.site import PageSpec
+from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
 
 from .settings import search_settings
+from .shard_cache import ShardCache
 
 SEARCH_PAGE = ("search",)
 BUNDLE = "pagefind"  # at the site's root: one bundle (index and Pagefind's files) per language, in <lang>/
@@ -106,7 +107,8 @@ class SearchBuild:
     def language_runs(self, output: Path) -> LanguageRuns:
         with self.runs_made:
             if self.runs is None:
-                self.runs = LanguageRuns(Path(output), self.site.render_cache)
+                kept = ShardCache(build_cache_dir(self.site.theme) / "atlas-search")
+                self.runs = LanguageRuns(Path(output), self.site.render_cache, kept)
             return self.runs
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> None:
@@ -184,7 +186,8 @@ def pagefind_command() -> list[str]:
 class LanguageRuns:
     """Pagefind runs of one build, started as each language's pages are written, one per shard of the
     language's index (SearchBuild.shards), each into /pagefind/<lang>/<shard>/. A shard whose pages are byte
-    for byte those of the previous build keeps the previous build's bundle. PARALLEL_RUNS threads take the runs
+    for byte those of the previous build keeps the previous build's bundle, and one whose pages an earlier build
+    indexed links the bundle it left in the build cache (shard_cache.py). PARALLEL_RUNS threads take the runs
     in the order their languages were written, while pages go on rendering: once the last languages are written,
     every thread keeps a run going until none is left (with a thread per language, the last language's shards
     ran one after the other at the end of the build). A run of a language Pagefind segments with a dictionary
@@ -202,14 +205,14 @@ class LanguageRuns:
     URL as Pagefind metadata instead (`url`, which Pagefind's sub-results use too; see base.html). The links are
     deleted after the build, in the background."""
 
-    def __init__(self, folder: Path, cache, quiet: bool = True):
-        """cache: the build's RenderCache (its pages, their digests, what it keeps from the previous output)."""
-        self.folder, self.cache, self.quiet = folder, cache, quiet
+    def __init__(self, folder: Path, cache, kept: ShardCache, quiet: bool = True):
+        """cache: the build's RenderCache (its pages, their digests, what it keeps from the previous output);
+        kept: the bundles of earlier builds."""
+        self.folder, self.cache, self.kept, self.quiet = folder, cache, kept, quiet
         previous = cache.previous if cache.previous is not None and cache.previous.is_dir() else None
         self.previous = previous
         self.old_digests = cache.old_extra.get("search", {}) if previous else {}
         self.digests: dict[str, str] = {}
-        self.fresh: list[str] = []
         # Shared by the threads that run Pagefind, this process's (run) and the one reading a second process's.
         self.changed = threading.Condition()
         self.waiting: list[tuple[str, Path]] = []
@@ -219,8 +222,8 @@ class LanguageRuns:
         self.status = 0
 
     def prepare(self, lang: str, shards: list[tuple[int, list[str]]]) -> dict:
-        """The runs a language needs (its shards whose pages changed), with the folder of each one's pages, and
-        the digests of all its shards (picklable: a second rendering process sends it to the first)."""
+        """The runs a language needs (its shards whose pages no build indexed), with the folder of each one's
+        pages, and the digests of all its shards (picklable: a second rendering process sends it to the first)."""
         runs, digests = [], {}
         for shard, pages in shards:
             bundle = f"{BUNDLE}/{lang}/{shard}"
@@ -230,13 +233,15 @@ class LanguageRuns:
                 continue
             if self.previous is not None:
                 self.cache.replace_folder(bundle)
-            runs.append((bundle, self._link_pages(bundle, pages)))
+            if (entry := self.kept.find(bundle, digests[bundle])) is not None:
+                self.kept.link_into(entry, self.folder / bundle, self.cache.make_folder)
+            else:
+                runs.append((bundle, self._link_pages(bundle, pages)))
         return {"lang": lang, "runs": runs, "digests": digests}
 
     def run(self, prepared: dict) -> None:
         """Queue the runs prepare() gave; the first call starts the threads that take them."""
         self.digests.update(prepared["digests"])
-        self.fresh += [bundle for bundle, _ in prepared["runs"]]
         with self.changed:
             self.waiting += prepared["runs"]
             self.changed.notify_all()
@@ -246,8 +251,9 @@ class LanguageRuns:
                 self.threads.append(thread)
 
     def _pages_digest(self, pages: list[str]) -> str:
-        """Digest of the bytes of every page Pagefind indexes in a language (from the digests the build keeps)."""
-        digest = hashlib.sha256(f"{_pagefind_version()}\0".encode())
+        """Digest of the bytes of every page of a shard, in order (from the digests the build keeps), and of how
+        Pagefind indexes them."""
+        digest = hashlib.sha256(f"{BUNDLE_FORMAT}\0{_pagefind_version()}\0".encode())
         for relative in pages:
             page = self.cache.content_digest(relative) or self._file_digest(relative)
             digest.update(f"{relative}\0{page}\0".encode())
@@ -288,6 +294,9 @@ class LanguageRuns:
                 if not self.status:  # after a failed run the build fails: the others are not worth running
                     status = _start(pages, self.folder / bundle, self.quiet).wait()
                     self.status = self.status or status
+                    if not status:
+                        _sort_entry(self.folder / bundle / ENTRY)
+                        self.kept.store(bundle, self.digests[bundle], self.folder / bundle)
             except FileNotFoundError as error:
                 print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
                 self.status = self.status or 1
@@ -303,13 +312,13 @@ class LanguageRuns:
             self.changed.notify_all()
         for thread in self.threads:
             thread.join()
-        if not self.status:
-            for bundle in self.fresh:
-                _sort_entry(self.folder / bundle / ENTRY)
         return self.status
 
 
 ENTRY = "pagefind-entry.json"
+# How a bundle is made besides Pagefind's version (its command, _sort_entry): change it when that changes, so
+# that no bundle made the old way is kept.
+BUNDLE_FORMAT = "atlas-search-2"
 SHARD_PAGES = ".pagefind-pages"  # in the build's folder while Pagefind runs, set aside before it is put in place
 # Pagefind runs at once (each takes 40 to 80 MB and a core; pages render meanwhile, on one or two processes).
 PARALLEL_RUNS = 2
