@@ -7,7 +7,7 @@ inode of a file tells whether the rebuild took it from the previous output or wr
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -69,7 +69,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def rendered_bodies(cache: Path) -> int:
-    return sum(len(json.loads(path.read_text(encoding="utf-8"))) for path in (cache / "atlas-markdown").glob("*.json"))
+    return sum(len(marshal.loads(path.read_bytes())) for path in (cache / "atlas-markdown").glob("*.marshal"))
 
 
 def test_editing_a_place_description_rewrites_only_that_place(site, tmp_path):
@@ -117,6 +117,20 @@ def test_adding_and_removing_a_place_matches_a_build_from_nothing(site, tmp_path
     shutil.rmtree(root / "centres" / "prieure-copie")
     rebuild_and_compare(root, output, tmp_path)
     assert not (output / "fr" / "centres" / "prieure-copie").exists()
+
+
+def test_a_file_deleted_from_the_output_by_hand_is_there_again_after_the_next_build(site, tmp_path, capfd):
+    root, output = site
+    gone = ["en/centres/saline-fictive/index.html", "fr/centres/saline-fictive/card.png"]  # a page, a file it brings
+    for name in gone:
+        (output / name).unlink()
+    text = root / "centres" / "abbaye-d-exemple" / "index.en.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+
+    rebuild_and_compare(root, output, tmp_path)
+
+    assert all((output / name).is_file() for name in gone)
+    assert "are missing, such as" in capfd.readouterr().err
 
 
 def test_a_rebuild_keeps_every_description_in_the_markdown_cache(site, tmp_path):
@@ -167,7 +181,7 @@ def test_a_lay_over_replaces_changed_files_and_removes_stale_ones_with_their_fol
 
 
 def test_when_the_output_cannot_be_updated_in_place_it_is_replaced_whole(tmp_path, monkeypatch):
-    from atlas_site.render_cache import manifest_path
+    from atlas_site.render_cache import manifest_path, read_file_keys, write_keys
 
     import tasks
 
@@ -176,13 +190,13 @@ def test_when_the_output_cannot_be_updated_in_place_it_is_replaced_whole(tmp_pat
     old_files = {f"fr/p{i}/index.html": f"page {i}" for i in range(6)} | {"fr/x": "a file named x"}
     make_tree(output, old_files)
     make_tree(staging, {"fr/p0/index.html": "new page 0", "fr/x/index.html": "new x"})
-    keys = tmp_path / "keys.json"
+    keys = tmp_path / "keys"
     kept = [f"fr/p{i}/index.html" for i in range(1, 6)]
-    keys.write_text(json.dumps({"version": 4, "pages": {}, "kept": kept}), encoding="utf-8")
+    write_keys(keys, {"pages": {}}, {"kept": kept, "folders": []})
     tasks.put_in_place(staging, output, keys, {"files": sorted(old_files)})
     expected = {name: text.encode() for name, text in old_files.items() if name in kept}
     assert files(output) == {**expected, "fr/p0/index.html": b"new page 0", "fr/x/index.html": b"new x"}
-    saved = json.loads(manifest_path(output).read_text(encoding="utf-8"))
+    saved = read_file_keys(manifest_path(output))
     assert saved["files"] == sorted(files(output))
 
 
@@ -227,6 +241,17 @@ def test_languages_a_plugin_asks_for_first_are_rendered_first_in_their_process(m
     assert [sorted(g) for g in groups] == [sorted(g) for g in unordered], "the same shares"
     assert [g[0] for g in groups if "zh" in g] == ["zh"]
     assert split_languages(languages, many, 1, first=("zh",)) == [["zh", "fr", "en", "ar"]]
+
+
+def test_in_a_rebuild_the_languages_with_pages_to_render_come_first(monkeypatch):
+    """Their search shards are indexed while the other languages' pages are checked."""
+    from atlas_site.workers import split_languages
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    languages = ["fr", "en", "ar", "zh"]
+    assert split_languages(languages, {"fr": 0, "en": 3, "ar": 0, "zh": 0}, 2, first=("zh",)) == [
+        ["en", "zh", "fr", "ar"]
+    ]
 
 
 def test_a_second_process_sends_events_while_it_works_then_its_result():

@@ -1,5 +1,6 @@
 """Every interface string is translated, and the catalogues are up to date with the templates and plugins."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,22 @@ def test_a_message_remembered_with_a_text_escapes_it_and_the_same_text_as_markup
     for _ in range(2):  # the second time from what the first remembered
         assert english.template_gettext(message, date="<b>1 May</b>") == "Page built on &lt;b&gt;1 May&lt;/b&gt;."
         assert english.template_gettext(message, date=Markup("<b>1 May</b>")) == "Page built on <b>1 May</b>."
+
+
+def test_a_catalogue_edited_after_a_build_is_shown_by_the_next_and_an_unchanged_one_is_not_parsed_again(
+    tmp_path, monkeypatch
+):
+    import atlas_site.i18n as i18n
+
+    catalogues, compiled = tmp_path / "translations", tmp_path / "cache"
+    shutil.copytree(CATALOGUES / "fr", catalogues / "fr")
+    assert i18n.load_translations(catalogues, "fr", compiled).gettext("Places") == "Lieux"
+    po = catalogues / "fr" / "LC_MESSAGES" / "messages.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgid "Places"\nmsgstr "Lieux"', 'msgid "Places"\nmsgstr "Sites"'),
+        encoding="utf-8",
+    )
+    assert i18n.load_translations(catalogues, "fr", compiled).gettext("Places") == "Sites"
+
+    monkeypatch.setattr(i18n, "read_po", lambda *args, **kwargs: pytest.fail("an unchanged catalogue was parsed"))
+    assert i18n.load_translations(catalogues, "fr", compiled).gettext("Places") == "Sites"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
+import babel
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.messages.mofile import write_mo
@@ -21,15 +24,33 @@ def N_(message: str) -> str:
     return message
 
 
-def load_translations(catalogue_dir: Path, lang: str) -> NullTranslations:
-    """Compile the language's .po file in memory, so a stale .mo can never be shown."""
+def load_translations(catalogue_dir: Path, lang: str, cache_dir: Path | None = None) -> NullTranslations:
+    """Compile the language's .po file, so a stale .mo can never be shown. With a cache folder, the compiled
+    catalogue is kept there by a hash of the .po file's bytes and Babel's version: parsing the four .po files
+    took a tenth of a one-record rebuild."""
     po_path = catalogue_dir / lang / "LC_MESSAGES" / "messages.po"
-    if not po_path.is_file():
+    try:
+        po = po_path.read_bytes()
+    except FileNotFoundError:
         return NullTranslations()
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
+    compiled = None
+    if cache_dir is not None:
+        key = hashlib.sha256(f"{babel.__version__}\0{lang}\0".encode() + po).hexdigest()[:32]
+        compiled = Path(cache_dir) / f"{key}.mo"
+        try:
+            return Translations(fp=BytesIO(compiled.read_bytes()))
+        except OSError:
+            pass
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, read_po(BytesIO(po), locale=lang))
+    if compiled is not None:
+        try:
+            compiled.parent.mkdir(parents=True, exist_ok=True)
+            temporary = compiled.with_name(f"{compiled.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(buffer.getvalue())
+            os.replace(temporary, compiled)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
     buffer.seek(0)
     return Translations(fp=buffer)
 

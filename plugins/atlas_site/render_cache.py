@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import marshal
 import os
 import re
 import shutil
@@ -28,7 +29,6 @@ PLUGINS_DIR = Path(__file__).resolve().parent.parent
 PREVIOUS_ENV = "ATLAS_PREVIOUS_OUTPUT"
 MANIFEST_ENV = "ATLAS_RENDER_MANIFEST"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-_OWN_KEYS = ("version", "pages", "kept", "folders", "files")  # the rest of a build's keys are its plugins' (extra)
 
 
 def manifest_path(output: Path) -> Path:
@@ -36,7 +36,7 @@ def manifest_path(output: Path) -> Path:
     project), named after the output folder; never in or beside the site."""
     cache = Path(os.environ.get("ATLAS_CACHE") or PLUGINS_DIR.parent / ".cache")
     name = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:32]
-    return cache / "atlas-render" / f"{name}.json"
+    return cache / "atlas-render" / f"{name}.keys"
 
 
 def _tree_digest(digest, folder: Path, patterns: tuple[str, ...]) -> None:
@@ -85,11 +85,11 @@ class RenderCache:
         digest.update(json.dumps(config, sort_keys=True, default=str).encode())
         digest.update(site.today.isoformat().encode())  # what is past or upcoming changes with the date
         self.salt = digest.digest()
-        keys = read_keys(self.previous) if self.previous is not None and self.previous.is_dir() else {}
-        if "files" in keys:
+        keys = read_pages_keys(manifest_path(self.previous)) if self.previous is not None else {}
+        if keys and self.previous.is_dir():
             self.old = keys["pages"]
-            self.old_extra = {k: v for k, v in keys.items() if k not in _OWN_KEYS}
-        else:  # keys without the list of the output's files (a build stopped before its end): nothing is kept
+            self.old_extra = {k: v for k, v in keys.items() if k != "pages"}
+        else:
             self.previous = None
 
     def key(self, relative: str, template: str, digests: list[bytes]) -> str:
@@ -100,12 +100,11 @@ class RenderCache:
         return digest.hexdigest()
 
     def can_reuse(self, relative: str, key: str) -> bool:
-        """True when the previous build wrote relative with the same key, and it and its files are still there."""
+        """True when the previous build wrote relative with the same key. It and its files are taken to be still
+        there: tasks.build_site checks that the previous output holds every file its keys list, while this
+        build runs, and builds again from nothing when one is missing."""
         old = self.old.get(relative)
-        if not old or old[0] != key:
-            return False
-        base = str(self.previous)
-        return all(os.path.isfile(os.path.join(base, name)) for name in (relative, *old[1]))
+        return old is not None and old[0] == key
 
     def reuse(self, relative: str, key: str) -> bool:
         """Keep the previous build's file, and the files it brought, when it had the same key."""
@@ -149,26 +148,67 @@ class RenderCache:
         return entry[2] if entry and entry[2] else None
 
     def save(self) -> None:
-        if not self.manifest_out:
-            return
-        path = Path(self.manifest_out)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        keys = {"version": 4, "pages": self.pages, "kept": sorted(self.kept), "folders": sorted(self.folders)}
-        temporary.write_text(json.dumps({**self.extra, **keys}, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
+        if self.manifest_out:
+            files = {"kept": sorted(self.kept), "folders": sorted(self.folders)}
+            write_keys(Path(self.manifest_out), {**self.extra, "pages": self.pages}, files)
 
 
-def read_keys(output: Path) -> dict:
-    """Everything recorded about the build in output (pages, kept and written files, the search's keys), or {}
-    when nothing usable is."""
+# A keys file holds two marshal values, each after its length: what decides the pages (their keys, the plugins'
+# keys), which the next build reads; and the files (kept, folders whole, every file of the output), which
+# tasks.build_site reads. Each reader parses its part only: at 2,000 places (31,000 pages, 48,000 files) JSON
+# took 0.1 s to read and 0.07 s to write, and a rebuild read and wrote the whole of it twice.
+KEYS_HEADER = b"atlas-keys-5\n"
+_LENGTH = 8
+
+
+def write_keys(path: Path, pages: dict | bytes, files: dict) -> None:
+    """Write a keys file; pages may be the bytes of another keys file's first part (raw_pages_keys)."""
+    first = pages if isinstance(pages, bytes) else marshal.dumps(pages)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as stream:
+        stream.write(KEYS_HEADER + len(first).to_bytes(_LENGTH, "big"))
+        stream.write(first)
+        stream.write(marshal.dumps(files))
+    os.replace(temporary, path)
+
+
+def raw_pages_keys(path: Path) -> bytes:
+    """The first part of a keys file as it is stored, or b"" when the file is missing or not a keys file."""
     try:
-        keys = json.loads(manifest_path(output).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with path.open("rb") as stream:
+            head = stream.read(len(KEYS_HEADER) + _LENGTH)
+            if not head.startswith(KEYS_HEADER):
+                return b""
+            return stream.read(int.from_bytes(head[len(KEYS_HEADER) :], "big"))
+    except OSError:
+        return b""
+
+
+def read_pages_keys(path: Path) -> dict:
+    """What decided the pages of a keys file (its "pages" and the plugins' keys), or {} when nothing usable is."""
+    return _loaded(raw_pages_keys(path), "pages")
+
+
+def read_file_keys(path: Path) -> dict:
+    """The files of a keys file ("files" of an output, "kept" and "folders" of a build), or {}."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(len(KEYS_HEADER) + _LENGTH)
+            if not head.startswith(KEYS_HEADER):
+                return {}
+            stream.seek(int.from_bytes(head[len(KEYS_HEADER) :], "big"), os.SEEK_CUR)
+            return _loaded(stream.read(), None)
+    except OSError:
         return {}
-    if isinstance(keys, dict) and keys.get("version") == 4 and isinstance(keys.get("pages"), dict):
-        return keys
-    return {}
+
+
+def _loaded(data: bytes, required: str | None) -> dict:
+    try:
+        value = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return value if isinstance(value, dict) and (required is None or isinstance(value.get(required), dict)) else {}
 
 
 def link_or_copy(source: Path, target: Path) -> None:

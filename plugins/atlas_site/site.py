@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Callable
@@ -76,8 +77,9 @@ class AtlasSite:
         )
         # Same whitespace policy as babel.cfg, so the msgids extracted match the ones looked up.
         self.env.policies["ext.i18n.trimmed"] = True
+        catalogues, compiled = self.theme / "translations", build_cache_dir(theme) / "atlas-translations"
         self.formatters = {
-            lang: Formatter(lang, load_translations(self.theme / "translations", lang)) for lang in self.languages
+            lang: Formatter(lang, load_translations(catalogues, lang, compiled)) for lang in self.languages
         }
         self._places: dict[bool, list] = {}
         self._specs: list[PageSpec] | None = None
@@ -236,8 +238,11 @@ class AtlasSite:
     def place_depends(self, record) -> tuple[tuple, ...]:
         """Dependencies of a page about one place: all of it, and the links it shows to other kinds of record
         (programmes, events); other places are not shown, so editing one does not touch this page."""
-        others = tuple(("summaries", t) for t in sorted(self.atlas.records) if t != "centre")
-        return (("record", "centre", record.slug), *others)
+        return (("record", "centre", record.slug), *self._place_shows_summaries)
+
+    @functools.cached_property
+    def _place_shows_summaries(self) -> tuple[tuple, ...]:
+        return tuple(("summaries", t) for t in sorted(self.atlas.records) if t != "centre")
 
     def home_context(self, views: Views) -> dict:
         places = self.places()
@@ -352,11 +357,12 @@ class AtlasSite:
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
         pages = {lang: [] for lang in self.languages}
+        # What a page shows is the same in every language: its digests are made once.
+        shown = [[menu_digest, *self.dependencies.digests(spec.depends)] for spec in specs]
         for lang in self.languages:
-            for spec in specs:
+            for spec, digests in zip(specs, shown, strict=True):
                 relative = spec.file(lang)
-                key = cache.key(relative, spec.template, [menu_digest, *self.dependencies.digests(spec.depends)])
-                pages[lang].append((spec, relative, key))
+                pages[lang].append((spec, relative, cache.key(relative, spec.template, digests)))
                 written.append(relative)
         # A page whose key did not change is kept from the previous output (render_cache.py): not written at all.
         pages = {lang: [(s, r, k) for s, r, k in pages[lang] if not cache.reuse(r, k)] for lang in self.languages}

@@ -31,8 +31,10 @@ def split_languages(
 ) -> list[list[str]]:
     """The languages in one group per process, of about as many pages to render each (counts); the first group
     is this process's. One group when a second process would have little to do. Each group in the order of
-    languages, except those in first, rendered before the others (see extensions.py: written_first)."""
-    order = {code: (code not in first, i) for i, code in enumerate(languages)}
+    languages, except those in first, rendered before the others (see extensions.py: written_first), and those
+    with no page to render, after them: in a rebuild, the search indexes the languages whose pages changed
+    while the others' are checked."""
+    order = {code: (not counts[code], code not in first, i) for i, code in enumerate(languages)}
     if processes < 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
         return [sorted(languages, key=order.get)]
     here, there = [], []
