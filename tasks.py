@@ -169,14 +169,28 @@ def _run_build(command: list[str], env: dict, root: Path, output: Path) -> tuple
     The build trusts those keys to list what the output holds: it keeps a page there without looking for its
     file (some 60,000 files at 2,000 places took 0.4 s of a one-record rebuild). This process looks instead,
     while the build starts."""
-    from atlas_site.render_cache import PREVIOUS_ENV, manifest_path, read_file_keys
+    from atlas_site.render_cache import BUNDLE_KEYS_ENV, PREVIOUS_ENV, manifest_path, read_file_keys
 
-    with subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) as build:
+    keys_read, keys_write = os.pipe()  # the records' keys, made here while the build starts (read_ahead.py)
+    env = {**env, BUNDLE_KEYS_ENV: str(keys_read)}
+    try:
+        build = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, pass_fds=(keys_read,))
+    except BaseException:
+        os.close(keys_write)
+        raise
+    finally:
+        os.close(keys_read)
+    with build:
         # Imported once the build's process runs: they import the records' package (0.15 s).
-        from atlas_records.read_ahead import read_ahead
+        from atlas_records.read_ahead import KeysAhead
         from atlas_site.site import build_cache_dir
 
-        read_ahead(root, build_cache_dir(ROOT / "theme"))  # while the build's process starts (read_ahead.py)
+        try:
+            sender = KeysAhead(root, build_cache_dir(ROOT / "theme")).send(keys_write)
+        except BaseException:
+            os.close(keys_write)  # the build then makes the keys itself, instead of waiting for them
+            raise
+        sender.join()  # the build waits for the keys: nothing here competes with their threads meanwhile
         previous = read_file_keys(manifest_path(output)) if PREVIOUS_ENV in env else {}
         base = str(output)
         missing = [name for name in previous.get("files", ()) if not os.path.isfile(os.path.join(base, name))]

@@ -56,13 +56,16 @@ class Atlas:
             return str(path)
 
 
-def load_atlas(root: Path, languages: list[str], default_language: str, cache_dir: Path | None = None) -> Atlas:
+def load_atlas(
+    root: Path, languages: list[str], default_language: str, cache_dir: Path | None = None, keys: dict | None = None
+) -> Atlas:
     """Read and check every record under root; problems are collected, never raised.
 
-    cache_dir: where bundles already read and checked are kept (see bundle_cache); None reads everything."""
+    cache_dir: where bundles already read and checked are kept (see bundle_cache); None reads everything.
+    keys: their keys in that cache by bundle path, when they were made ahead (read_ahead.py)."""
     root = Path(root).resolve()
     atlas = Atlas(root, list(languages), default_language)
-    cache = BundleCache(cache_dir, atlas.languages, default_language)
+    cache = BundleCache(cache_dir, atlas.languages, default_language, given=keys)
     for record_type, (folder, _) in RECORD_TYPES.items():
         atlas.records[record_type] = {}
         base = root / folder

@@ -47,11 +47,24 @@ def _collector_paused():
             gc.enable()
 
 
+def bundle_key(record_type: str, bundle: Path) -> str:
+    """A bundle's key: its texts and facts by their bytes, its other files (photos) by name (the checks only
+    look for them)."""
+    digest = hashlib.sha256(f"{record_type}\0{bundle}\0".encode())
+    for name, path in bundle_files(bundle):
+        digest.update(name.encode() + b"\0")
+        if keyed_by_bytes(name):
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 class BundleCache:
     """One load's view of the cache: what the previous load left, and what this load read."""
 
-    def __init__(self, folder: Path | None, languages: list[str], default_language: str):
+    def __init__(self, folder: Path | None, languages: list[str], default_language: str, given: dict | None = None):
+        """given: the keys of the bundles by their path, made by the process that started the build."""
         self.path = Path(folder) / CACHE_NAME if folder else None
+        self.given = given or {}
         self.salt = _code_digest() + repr((list(languages), default_language)).encode()
         self.old: dict[str, object] = {}
         self.new: dict[str, object] = {}
@@ -66,13 +79,8 @@ class BundleCache:
                 self.old = {}
 
     def key(self, record_type: str, bundle: Path) -> str:
-        # The texts and facts by their bytes; other files (photos) by name: the checks only look for them.
-        digest = hashlib.sha256(f"{record_type}\0{bundle}\0".encode())
-        for name, path in bundle_files(bundle):
-            digest.update(name.encode() + b"\0")
-            if keyed_by_bytes(name):
-                digest.update(path.read_bytes() + b"\0")
-        return digest.hexdigest()
+        """The bundle's key: the one the process that started the build made (read_ahead.py), else made here."""
+        return self.given.get(str(bundle)) or bundle_key(record_type, bundle)
 
     def get(self, key: str):
         found = self.old.get(key)

@@ -1,70 +1,95 @@
-"""Reading a build's inputs ahead, in the process that starts the build, while Pelican's process starts.
+"""Keying a build's records ahead, in the process that starts the build, while Pelican's process starts.
 
-From a cold disk, the build's start reads the bundle cache, then the files of every record one after the
-other (to key the cache on their bytes) on one core: up to 2 s at N = 2,000 places, 10,000 small files, with
-the other core idle. Meanwhile the starting process only waits. It reads them first, in a few threads, so that
-the build finds them in the page cache; in a build whose files are already there, this costs a fraction of a
-second of the otherwise idle core.
+The build keys its bundle cache on the bytes of every record (bundle_cache.py): 10,000 small files at N = 2,000
+places, read and hashed one after the other on one core. From a cold disk that took up to 2 s, and from the page
+cache still 0.15 s of a one-record rebuild, while the starting process only waited with the other core idle.
+That process makes the keys instead, in a few threads (reading them from the disk too), and hands them to the
+build through a pipe (tasks.build_site); the build waits for them when it loads the atlas, and makes any key
+missing from them itself. It also reads the bundle cache's file, so that the build finds it in the page cache.
 """
 
 from __future__ import annotations
 
+import marshal
+import os
 import threading
 from pathlib import Path
 
-from .bundle_cache import CACHE_NAME, keyed_by_bytes
-from .records import bundle_files, bundle_folders
+from .bundle_cache import CACHE_NAME, bundle_key
+from .records import bundle_folders
 from .schemas import RECORD_TYPES
 
 THREADS = 4  # reads in flight at once: a virtual disk answers several sooner than one after another
 CHUNK = 1 << 20
 
 
-def read_ahead(root: Path, cache_dir: Path | None) -> list[threading.Thread]:
-    """Start reading the bundle cache and the records under root, in daemon threads; return them. Each thread
-    lists its share of the bundles itself: listing them is reading from the disk too."""
-    bundles = record_bundles(Path(root))
-    jobs = [[bundles[start::THREADS]] for start in range(THREADS)]
-    if cache_dir:
-        jobs.append([[], Path(cache_dir) / CACHE_NAME])
-    threads = [
-        threading.Thread(target=_read_all, args=tuple(job), name=f"read-ahead-{number}", daemon=True)
-        for number, job in enumerate(jobs)
-    ]
-    for thread in threads:
-        thread.start()
-    return threads
+class KeysAhead:
+    """The keys of the records under root, made in daemon threads, and the bundle cache's file read."""
+
+    def __init__(self, root: Path, cache_dir: Path | None):
+        bundles = record_bundles(Path(root).resolve())
+        self.keys: dict[str, str] = {}
+        self.threads = [
+            threading.Thread(target=self._key, args=(bundles[start::THREADS],), name=f"keys-ahead-{start}", daemon=True)
+            for start in range(THREADS)
+        ]
+        if cache_dir:
+            cache = Path(cache_dir) / CACHE_NAME
+            self.threads.append(threading.Thread(target=_read, args=(cache,), name="cache-ahead", daemon=True))
+        for thread in self.threads:
+            thread.start()
+
+    def _key(self, bundles: list[tuple[str, Path]]) -> None:
+        for record_type, bundle in bundles:
+            try:
+                self.keys[str(bundle)] = bundle_key(record_type, bundle)
+            except OSError:
+                continue  # a file that went away or cannot be read: the build itself will say so
+
+    def send(self, fd: int) -> threading.Thread:
+        """Write the keys to the pipe fd once they are made, from a daemon thread (the build reads them when it
+        gets there; a build that stopped before never does), then close it."""
+
+        def send_when_made() -> None:
+            try:
+                for thread in self.threads:
+                    thread.join()
+                with os.fdopen(fd, "wb") as pipe:
+                    pipe.write(marshal.dumps(self.keys))
+            except OSError:
+                pass  # the build ended without reading them
+
+        sender = threading.Thread(target=send_when_made, name="keys-sender", daemon=True)
+        sender.start()
+        return sender
 
 
-def record_bundles(root: Path) -> list[Path]:
-    """The records' folders, in the order the build reads them (atlas.load_atlas)."""
+def record_bundles(root: Path) -> list[tuple[str, Path]]:
+    """The records' folders with their type, in the order the build reads them (atlas.load_atlas)."""
     found = []
-    for folder, _ in RECORD_TYPES.values():
+    for record_type, (folder, _) in RECORD_TYPES.items():
         try:
-            found += bundle_folders(root / folder)
+            found += [(record_type, bundle) for bundle in bundle_folders(root / folder)]
         except OSError:
             continue
     return found
 
 
-def key_files(bundle: Path) -> list[Path]:
-    """The files whose bytes key a record in the bundle cache (bundle_cache.BundleCache.key)."""
-    return [path for name, path in bundle_files(bundle) if keyed_by_bytes(name)]
-
-
-def _read_all(bundles: list[Path], *files: Path) -> None:
-    buffer = bytearray(CHUNK)
-    for path in [*files, *(path for bundle in bundles for path in _listed(bundle))]:
-        try:
-            with open(path, "rb", buffering=0) as stream:
-                while stream.readinto(buffer) == CHUNK:
-                    pass
-        except OSError:
-            continue  # a file that went away or cannot be read: the build itself will say so
-
-
-def _listed(bundle: Path) -> list[Path]:
+def keys_sent(fd: int) -> dict[str, str]:
+    """The keys KeysAhead.send wrote to the pipe fd (waiting for them), or {} when none came."""
     try:
-        return key_files(bundle)
+        with os.fdopen(fd, "rb") as pipe:
+            keys = marshal.loads(pipe.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def _read(path: Path) -> None:
+    buffer = bytearray(CHUNK)
+    try:
+        with open(path, "rb", buffering=0) as stream:
+            while stream.readinto(buffer) == CHUNK:
+                pass
     except OSError:
-        return []
+        pass

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 from atlas_records import load_atlas
+from atlas_records.read_ahead import keys_sent
 from pelican.generators import Generator
 
+from .render_cache import BUNDLE_KEYS_ENV
 from .settings import SettingsError, atlas_settings
 from .site import AtlasSite, build_cache_dir
 
@@ -25,11 +28,13 @@ class AtlasGenerator(Generator):
         except SettingsError as error:
             print(f"pelicanconf: {error}", file=sys.stderr)
             raise SystemExit(2) from None
+        keys_fd = os.environ.pop(BUNDLE_KEYS_ENV, None)
         self.atlas = load_atlas(
             self.config["root"],
             self.config["languages"],
             self.config["default_language"],
             cache_dir=build_cache_dir(self.theme),
+            keys=keys_sent(int(keys_fd)) if keys_fd else None,
         )
         # The same report as `invoke check` (tasks.build_site relies on it: it does not check separately).
         if self.atlas.report(sys.stderr):

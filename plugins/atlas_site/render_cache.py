@@ -28,6 +28,8 @@ from pathlib import Path
 PLUGINS_DIR = Path(__file__).resolve().parent.parent
 PREVIOUS_ENV = "ATLAS_PREVIOUS_OUTPUT"
 MANIFEST_ENV = "ATLAS_RENDER_MANIFEST"
+# The pipe through which tasks.build_site sends the records' keys it made ahead (atlas_records/read_ahead.py).
+BUNDLE_KEYS_ENV = "ATLAS_BUNDLE_KEYS_FD"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
@@ -75,7 +77,7 @@ class RenderCache:
         self.extra: dict[str, object] = {}  # other keys of this build (the search's), kept with the pages'
         self.old_extra: dict[str, object] = {}  # those of the previous build
         self.made_dirs: set[Path] = set()
-        digest = hashlib.sha256(b"atlas-render-4\0")
+        digest = hashlib.sha256(b"atlas-render-5\0")
         _tree_digest(digest, Path(site.theme) / "templates", ("*",))
         _tree_digest(digest, Path(site.theme) / "translations", ("*.po",))
         _tree_digest(digest, PLUGINS_DIR, ("*.py", "*.json"))
@@ -93,11 +95,20 @@ class RenderCache:
             self.previous = None
 
     def key(self, relative: str, template: str, digests: list[bytes]) -> str:
-        digest = hashlib.sha256(self.salt)
-        digest.update(f"{relative}\0{template}\0".encode())
+        return self.keys((relative,), template, digests)[0]
+
+    def keys(self, relatives, template: str, digests: list[bytes]) -> list[str]:
+        """The keys of files that show the same with the same template: a page in each language."""
+        shown = hashlib.sha256(self.salt)
+        shown.update(f"{template}\0".encode())
         for part in digests:
-            digest.update(part)
-        return digest.hexdigest()
+            shown.update(part)
+        keys = []
+        for relative in relatives:
+            digest = shown.copy()
+            digest.update(relative.encode())
+            keys.append(digest.hexdigest())
+        return keys
 
     def can_reuse(self, relative: str, key: str) -> bool:
         """True when the previous build wrote relative with the same key. It and its files are taken to be still

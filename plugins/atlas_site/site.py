@@ -357,13 +357,13 @@ class AtlasSite:
         specs = self.page_specs()
         menu_digest = self.dependencies.digest(("summaries", "page"))
         pages = {lang: [] for lang in self.languages}
-        # What a page shows is the same in every language: its digests are made once.
-        shown = [[menu_digest, *self.dependencies.digests(spec.depends)] for spec in specs]
-        for lang in self.languages:
-            for spec, digests in zip(specs, shown, strict=True):
-                relative = spec.file(lang)
-                pages[lang].append((spec, relative, cache.key(relative, spec.template, digests)))
-                written.append(relative)
+        for spec in specs:
+            # What a page shows is the same in every language: it is digested once.
+            relatives = [spec.file(lang) for lang in self.languages]
+            keys = cache.keys(relatives, spec.template, [menu_digest, *self.dependencies.digests(spec.depends)])
+            for lang, relative, key in zip(self.languages, relatives, keys, strict=True):
+                pages[lang].append((spec, relative, key))
+        written += [relative for lang in self.languages for _, relative, _ in pages[lang]]
         # A page whose key did not change is kept from the previous output (render_cache.py): not written at all.
         pages = {lang: [(s, r, k) for s, r, k in pages[lang] if not cache.reuse(r, k)] for lang in self.languages}
         first = tuple(lang for build in self.extensions.values() for lang in getattr(build, "written_first", ()))

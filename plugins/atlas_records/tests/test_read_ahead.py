@@ -1,18 +1,36 @@
-"""The read-ahead of a build's start (read_ahead.py) reads what that start reads, in its order."""
+"""The records' keys made ahead by the process that starts a build (read_ahead.py), and handed to the build."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from atlas_records import load_atlas
-from atlas_records.read_ahead import key_files, read_ahead, record_bundles
+from atlas_records.read_ahead import KeysAhead, keys_sent
 
 SAMPLE_SITE = Path(__file__).resolve().parents[3] / "tests" / "sample-site"
 LANGUAGES = ["fr", "en", "ar", "zh"]
 
 
-def test_read_ahead_lists_the_files_a_cached_load_reads_in_their_order(monkeypatch, tmp_path):
-    load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path)  # fills the bundle cache
+def sent_through_a_pipe(ahead: KeysAhead) -> dict:
+    read, write = os.pipe()
+    ahead.send(write)
+    return keys_sent(read)
+
+
+def keys_of(atlas) -> dict[str, str]:
+    return {str(r.folder): r.digest for by_slug in atlas.records.values() for r in by_slug.values()}
+
+
+def test_the_keys_made_ahead_are_those_a_load_makes_itself(tmp_path):
+    made_here = keys_of(load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path))
+
+    assert made_here and sent_through_a_pipe(KeysAhead(SAMPLE_SITE, tmp_path)) == made_here
+
+
+def test_a_load_given_the_keys_reads_no_record_file_and_loads_the_same_atlas(monkeypatch, tmp_path):
+    first = load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path)  # fills the bundle cache
+    keys = sent_through_a_pipe(KeysAhead(SAMPLE_SITE, tmp_path))
     read, read_bytes = [], Path.read_bytes
 
     def recorded(path):
@@ -20,14 +38,24 @@ def test_read_ahead_lists_the_files_a_cached_load_reads_in_their_order(monkeypat
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", recorded)
-    load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path)
-    records = [path for path in read if path.is_relative_to(SAMPLE_SITE)]  # not the cache's own code digest
-    assert records, "a cached load reads the records' files to key them"
-    assert [path for bundle in record_bundles(SAMPLE_SITE.resolve()) for path in key_files(bundle)] == records
+    given = load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path, keys=keys)
+
+    assert not [path for path in read if path.is_relative_to(SAMPLE_SITE)]
+    assert keys_of(given) == keys_of(first)
+    assert {slug: r.facts for slug, r in given.records["centre"].items()} == {
+        slug: r.facts for slug, r in first.records["centre"].items()
+    }
 
 
-def test_read_ahead_of_a_missing_folder_ends_without_error(tmp_path):
-    threads = read_ahead(tmp_path / "nothing-here", tmp_path / "no-cache")
-    for thread in threads:
-        thread.join(timeout=10)
-    assert not any(thread.is_alive() for thread in threads)
+def test_a_record_missing_from_the_keys_sent_is_keyed_by_the_load(tmp_path):
+    made_here = keys_of(load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path))
+    some = dict(list(made_here.items())[1:])
+
+    assert keys_of(load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path, keys=some)) == made_here
+
+
+def test_keys_ahead_of_a_missing_folder_are_none_and_a_closed_pipe_gives_none(tmp_path):
+    assert sent_through_a_pipe(KeysAhead(tmp_path / "nothing-here", tmp_path / "no-cache")) == {}
+    read, write = os.pipe()
+    os.close(write)  # the starting process ended without sending them
+    assert keys_sent(read) == {}
