@@ -147,3 +147,27 @@ def test_photo_needs_alt_credit_licence_and_an_existing_file(tmp_path):
         assert f": {field}: is required" in text, (field, text)
     assert "photos.0.file: no file 'photos/missing.jpg' in the record's folder" in text
     assert f"index.yaml:{line + 1}: photos.0.file" in text
+
+
+def test_a_photo_replaced_under_the_same_name_is_published_anew_by_a_rebuild(tmp_path, monkeypatch):
+    """The page's key covers the photo's bytes, not only its name (a rebuild keeps what did not change)."""
+    import tasks
+
+    root = copy_sample_site(tmp_path / "site")
+    photo = root / "centres" / ABBEY / "photos" / "cloitre.jpg"
+    make_photo(photo)
+    facts = root / "centres" / ABBEY / "index.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    output = tmp_path / "output"
+    assert tasks.build_site(output=output, root=root) == 0
+    before = {p.relative_to(output): p.read_bytes() for p in published_images(output) if "media" in p.parts}
+
+    Image.new("RGB", (800, 600), (20, 160, 60)).save(photo, "JPEG", quality=90)
+    assert tasks.build_site(output=output, root=root) == 0
+
+    after = {p.relative_to(output): p.read_bytes() for p in published_images(output) if "media" in p.parts}
+    assert before and after and not set(before.items()) & set(after.items())
+    for lang in LANGUAGES:
+        sources = {img["src"] for img in soup_of(output, f"/{lang}/centres/{ABBEY}/").select("figure.place-photo img")}
+        assert sources and all((output / src.lstrip("/")).exists() for src in sources)

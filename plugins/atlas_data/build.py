@@ -642,7 +642,7 @@ class DataBuild:
             relative = "/".join(path)
             key = self.site.file_key(relative, shows)
             data = self.calendar_cache.get(key)  # also keeps it cached when the previous build's file stays
-            if self.site.unchanged_file(relative, shows):
+            if self.site.unchanged_file(relative, shows, key):
                 self.place_calendars.append(relative)
                 continue
             if data is None:

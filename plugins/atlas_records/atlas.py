@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bundle_cache import BundleCache
-from .records import Record, bundle_folders, read_bundle
+from .records import Record, bundle_folders, read_bundle, summary_digest
 from .schemas import RECORD_TYPES
 from .strict_yaml import Problem
 from .validation import record_problems, reference_problems
@@ -92,4 +92,5 @@ def _read_and_check(record_type: str, bundle: Path, atlas: Atlas) -> tuple[Recor
     record, problems = read_bundle(record_type, bundle, atlas.root)
     if record is not None:
         problems = problems + record_problems(record, atlas.languages, atlas.default_language, atlas.relative)
+        record.summary = summary_digest(record)
     return record, problems

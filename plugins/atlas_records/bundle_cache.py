@@ -16,7 +16,7 @@ import os
 import pickle
 from pathlib import Path
 
-from .records import bundle_files
+from .records import bundle_files, keyed_by_bytes
 
 PACKAGE = Path(__file__).resolve().parent
 CACHE_NAME = "atlas-bundles.pickle"
@@ -27,11 +27,6 @@ def _code_digest() -> bytes:
     for path in sorted([*PACKAGE.glob("*.py"), *(PACKAGE / "schemas").glob("*.json")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
-
-
-def keyed_by_bytes(name: str) -> bool:
-    """Whether a bundle's file (its path inside the bundle) keys the bundle by its bytes, not only its name."""
-    return name.startswith("index.")
 
 
 @contextlib.contextmanager

@@ -7,6 +7,8 @@ Markdown body for the description).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -46,6 +48,11 @@ class Record:
     texts: dict[str, Text] = field(default_factory=dict)
     # Digest of the facts' and texts' bytes and of the bundle's file names (set by load_atlas).
     digest: str = ""
+    # Set when the bundle is read, and kept with it in the bundle cache (whose key covers what they come from):
+    # the digest of what lists show of it (facts and the texts' front matter, not their bodies), and the paths
+    # inside the bundle of its files that are not keyed by their bytes (photos), whose bytes pages depend on.
+    summary: bytes = b""
+    other_files: list[str] = field(default_factory=list)
 
     @property
     def facts_path(self) -> Path:
@@ -89,6 +96,7 @@ def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Reco
         problems.append(Problem(rel, 1, "", "index.yaml must be a set of 'field: value' lines"))
         return None, problems
     record = Record(record_type, folder.name, folder, doc.data, doc)
+    record.other_files = [name for name, _ in bundle_files(folder) if not keyed_by_bytes(name)]
     for path in sorted(folder.iterdir()):
         match = TEXT_FILE.match(path.name)
         if not match:
@@ -98,6 +106,18 @@ def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Reco
         if text is not None:
             record.texts[text.lang] = text
     return record, problems
+
+
+def keyed_by_bytes(name: str) -> bool:
+    """Whether a bundle's file (its path inside the bundle) keys the bundle by its bytes, not only its name."""
+    return name.startswith("index.")
+
+
+def summary_digest(record: Record) -> bytes:
+    """Digest of what lists show of a record: its facts and its texts' front matter, not their bodies."""
+    fields = {lang: text.fields for lang, text in sorted(record.texts.items())}
+    text = json.dumps([record.slug, record.facts, fields], sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def bundle_folders(base: Path) -> list[Path]:

@@ -11,11 +11,10 @@ A page that names nothing depends on every record. Digests are of bytes and pars
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from atlas_records.records import bundle_files
+from atlas_records.records import bundle_files, summary_digest
 
 EVERYTHING = ("everything",)
 
@@ -46,7 +45,7 @@ class Dependencies:
         if kind == "summaries":
             digest = hashlib.sha256(f"summaries\0{token[1]}\0".encode())
             for record in sorted(self.atlas.of_type(token[1]), key=lambda r: r.slug):
-                digest.update(_summary(record))
+                digest.update(record.summary or summary_digest(record))
             return digest.digest()
         if kind == "file":
             path = Path(token[1])
@@ -62,15 +61,13 @@ class Dependencies:
 
     @staticmethod
     def _bundle(record) -> bytes:
-        # record.digest covers the facts, the texts and the names of the other files; their bytes are added.
+        # record.digest covers the facts, the texts and the names of the other files (record.other_files, the
+        # same names, since the digest is the bundle cache's key); their bytes are added.
         digest = hashlib.sha256(f"{record.type}\0{record.slug}\0{record.digest}\0".encode())
-        for name, path in bundle_files(record.folder):
-            if not (record.digest and name.startswith("index.")):
-                digest.update(name.encode() + b"\0" + path.read_bytes())
+        if record.digest:
+            files = [(name, record.folder / name) for name in record.other_files]
+        else:
+            files = bundle_files(record.folder)
+        for name, path in files:
+            digest.update(name.encode() + b"\0" + path.read_bytes())
         return digest.digest()
-
-
-def _summary(record) -> bytes:
-    fields = {lang: text.fields for lang, text in sorted(record.texts.items())}
-    text = json.dumps([record.slug, record.facts, fields], sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()

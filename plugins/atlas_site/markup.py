@@ -58,13 +58,18 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "*": {"lang", "dir"}}
 
 
+CONVERTED_FIRST = 20
+
+
 class MarkdownRenderer:
     """One renderer per build: Markdown with tables and definition lists, then sanitised.
 
     With a cache folder, bodies rendered by an earlier build are reused, keyed by a hash of the text and of what
     decides the HTML (this file, the Markdown and nh3 versions); the cache keeps the bodies of the last build's
     records, rendered or not (a rebuild renders few of them). It is one marshal file: at 8,000 bodies (17 MB),
-    reading it as JSON took 0.12 s of every build, most of it decoding the text; marshal takes 0.02 s."""
+    reading it as JSON took 0.12 s of every build, most of it decoding the text; marshal takes 0.02 s. It is read
+    only when more than CONVERTED_FIRST bodies are to be rendered (expect): a one-record rebuild converts its few
+    bodies sooner than it reads 17 MB."""
 
     def __init__(self, cache_dir: Path | None = None):
         self._md = markdown.Markdown(extensions=["tables", "def_list", "abbr", "sane_lists"], output_format="html")
@@ -72,24 +77,33 @@ class MarkdownRenderer:
         self._stored: dict[str, str] = {}
         self._used: dict[str, str] = {}
         self._misses = 0  # bodies this build rendered (not in the cache)
+        self._loaded = False
         self._file = None
         if cache_dir is not None:
             salt = hashlib.sha256(Path(__file__).read_bytes())
             salt.update(f"markdown={version('markdown')};nh3={version('nh3')}".encode())
             self._file = Path(cache_dir) / f"{salt.hexdigest()[:24]}.marshal"
-            try:
-                self._stored = marshal.loads(self._file.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                self._stored = {}
-            if not isinstance(self._stored, dict):
-                self._stored = {}
+
+    def expect(self, pages: int) -> None:
+        """Read the cache when that many pages are to be rendered (before the build forks: both processes then
+        share it). With fewer, the bodies are converted."""
+        if self._file is not None and not self._loaded and pages > CONVERTED_FIRST:
+            self._load()
+
+    def _load(self) -> None:
+        self._loaded = True
+        try:
+            stored = marshal.loads(self._file.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            stored = {}
+        self._stored = stored if isinstance(stored, dict) else {}
 
     def render(self, text: str) -> str:
         if text not in self._rendered:
-            key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() if self._file else None
+            key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() if self._loaded else None
             html = self._stored.get(key) if key else None
             if html is None:
-                self._misses += 1
+                self._misses += key is not None
                 self._md.reset()
                 html = nh3.clean(
                     self._md.convert(text),
@@ -116,7 +130,7 @@ class MarkdownRenderer:
         converted afresh. A one-record rebuild rewrote all 17 MB of them; the few bodies not kept are converted
         again in milliseconds until enough of them make it worth it. The bodies of removed records go with the
         next write."""
-        if self._file is None or self._misses <= len(self._stored) // 100:
+        if not self._loaded or self._misses <= len(self._stored) // 100:
             return
         for body in bodies:
             key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()

@@ -178,8 +178,13 @@ class AtlasSite:
                     depends=(*lists, ("record", "country", code.lower())),
                 )
             )
+        by_kind, by_discipline = defaultdict(list), defaultdict(list)
+        for record in self.places():
+            by_kind[record["kind"]].append(record)
+            for discipline in record["disciplines"]:
+                by_discipline[discipline].append(record)
         for kind in self.kinds():
-            places = [r for r in self.places() if r["kind"] == kind]
+            places = by_kind[kind]
             specs.append(
                 PageSpec(
                     ("kinds", kind),
@@ -190,7 +195,7 @@ class AtlasSite:
             )
         specs.append(PageSpec(("disciplines",), "discipline_index.html", self.discipline_index_context, depends=lists))
         for discipline in self.disciplines():
-            places = [r for r in self.places() if discipline in r["disciplines"]]
+            places = by_discipline[discipline]
             specs.append(
                 PageSpec(
                     ("disciplines", discipline),
@@ -366,6 +371,7 @@ class AtlasSite:
         written += [relative for lang in self.languages for _, relative, _ in pages[lang]]
         # A page whose key did not change is kept from the previous output (render_cache.py): not written at all.
         pages = {lang: [(s, r, k) for s, r, k in pages[lang] if not cache.reuse(r, k)] for lang in self.languages}
+        self.markdown.expect(sum(map(len, pages.values())))
         first = tuple(lang for build in self.extensions.values() for lang in getattr(build, "written_first", ()))
         groups = split_languages(self.languages, {lang: len(pages[lang]) for lang in pages}, self.processes, first)
         worker = None
@@ -442,10 +448,11 @@ class AtlasSite:
         if self._attachments is not None:
             self._attachments.append(relative)
 
-    def unchanged_file(self, relative: str, depends: tuple[tuple, ...]) -> bool:
+    def unchanged_file(self, relative: str, depends: tuple[tuple, ...], key: str | None = None) -> bool:
         """For a file written once the pages are (a calendar...): True when the previous build's copy is kept
-        because what it shows (dependency tokens) did not change; else the caller writes it."""
-        key = self.file_key(relative, depends)
+        because what it shows (dependency tokens) did not change; else the caller writes it. key: its file_key,
+        when the caller made it already."""
+        key = key or self.file_key(relative, depends)
         if self.render_cache.reuse(relative, key):
             return True
         self.render_cache.record(relative, key, [])

@@ -12,6 +12,7 @@ BODIES = [f"Body number {number}, with *emphasis*." for number in range(150)]  #
 def build(cache: Path, bodies: list[str]) -> tuple[list[str], int]:
     """Render bodies as a build does, save the cache; return the HTML and how many were converted afresh."""
     renderer = MarkdownRenderer(cache)
+    renderer.expect(len(bodies))
     converted = []
     convert = renderer._md.convert
     renderer._md.convert = lambda text: converted.append(text) or convert(text)
@@ -56,3 +57,17 @@ def test_an_unreadable_cache_file_is_rendered_again_and_replaced(tmp_path):
     again, converted = build(tmp_path, BODIES)
     assert again == first and converted == len(BODIES)
     assert build(tmp_path, BODIES)[1] == 0
+
+
+def test_a_build_with_few_pages_to_render_converts_their_bodies_without_reading_the_cache(tmp_path, monkeypatch):
+    first, _ = build(tmp_path, BODIES)
+    read, read_bytes = [], Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path) or read_bytes(path))
+    renderer = MarkdownRenderer(tmp_path)
+    renderer.expect(2)
+
+    assert [renderer.render(body) for body in BODIES[:2]] == first[:2]
+    renderer.save(BODIES)
+
+    assert not [path for path in read if path.is_relative_to(tmp_path)]
+    assert build(tmp_path, BODIES)[1] == 0, "the cache is as it was"
