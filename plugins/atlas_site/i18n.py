@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -17,6 +16,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
+
+from .kept_by_key import write_cache_file
 
 
 def N_(message: str) -> str:
@@ -36,7 +37,7 @@ def load_translations(catalogue_dir: Path, lang: str, cache_dir: Path | None = N
     compiled = None
     if cache_dir is not None:
         key = hashlib.sha256(f"{babel.__version__}\0{lang}\0".encode() + po).hexdigest()[:32]
-        compiled = Path(cache_dir) / f"{key}.mo"
+        compiled = Path(cache_dir) / f"{lang}-{key}.mo"
         try:
             return Translations(fp=BytesIO(compiled.read_bytes()))
         except OSError:
@@ -44,13 +45,10 @@ def load_translations(catalogue_dir: Path, lang: str, cache_dir: Path | None = N
     buffer = BytesIO()
     write_mo(buffer, read_po(BytesIO(po), locale=lang))
     if compiled is not None:
-        try:
-            compiled.parent.mkdir(parents=True, exist_ok=True)
-            temporary = compiled.with_name(f"{compiled.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(buffer.getvalue())
-            os.replace(temporary, compiled)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        write_cache_file(compiled, buffer.getvalue())
+        for old in compiled.parent.glob(f"{lang}-*.mo"):  # of an earlier catalogue
+            if old != compiled:
+                old.unlink(missing_ok=True)
     buffer.seek(0)
     return Translations(fp=buffer)
 

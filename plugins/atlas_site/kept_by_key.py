@@ -9,6 +9,18 @@ import pickle
 from pathlib import Path
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a file of the build cache whole or not at all (a temporary file renamed over it), quietly: a cache
+    that cannot be written only makes the next build slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
 class KeptByKey:
     """key -> value (picklable), read from path; save() keeps the entries this build used (and, if asked, the
     others)."""
@@ -35,13 +47,5 @@ class KeptByKey:
     def save(self, keep_unused: bool = False) -> None:
         """Keep the entries this build used; keep_unused: the others too (a rebuild that used only a few)."""
         kept = {**self.stored, **self.used} if keep_unused else self.used
-        if kept == self.stored:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            with temporary.open("wb") as stream:
-                pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        if kept != self.stored:
+            write_cache_file(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))

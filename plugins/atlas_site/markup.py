@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 from importlib.metadata import version
 from pathlib import Path
 
 import markdown
 import nh3
+
+from .kept_by_key import write_cache_file
 
 _TAGS = {
     "a",
@@ -136,13 +137,7 @@ class MarkdownRenderer:
             key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
             if key not in self._used and key in self._stored:
                 self._used[key] = self._stored[key]
-        try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            for old in self._file.parent.iterdir():
-                if old != self._file:
-                    old.unlink(missing_ok=True)
-            temporary = self._file.with_name(f"{self._file.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(dict(sorted(self._used.items()))))
-            os.replace(temporary, self._file)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
+        write_cache_file(self._file, marshal.dumps(dict(sorted(self._used.items()))))
+        for old in self._file.parent.iterdir():  # those of an earlier version of the renderer
+            if old != self._file:
+                old.unlink(missing_ok=True)

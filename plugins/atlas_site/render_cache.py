@@ -184,37 +184,35 @@ def write_keys(path: Path, pages: dict | bytes, files: dict) -> None:
     os.replace(temporary, path)
 
 
+def _parts(path: Path) -> tuple[memoryview, memoryview]:
+    """The two parts of a keys file as stored; empty when the file is missing or is not a keys file."""
+    try:
+        data = memoryview(path.read_bytes())
+    except OSError:
+        return memoryview(b""), memoryview(b"")
+    if data[: len(KEYS_HEADER)] != KEYS_HEADER:
+        return memoryview(b""), memoryview(b"")
+    start = len(KEYS_HEADER) + _LENGTH
+    end = start + int.from_bytes(data[len(KEYS_HEADER) : start], "big")
+    return data[start:end], data[end:]
+
+
 def raw_pages_keys(path: Path) -> bytes:
     """The first part of a keys file as it is stored, or b"" when the file is missing or not a keys file."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(len(KEYS_HEADER) + _LENGTH)
-            if not head.startswith(KEYS_HEADER):
-                return b""
-            return stream.read(int.from_bytes(head[len(KEYS_HEADER) :], "big"))
-    except OSError:
-        return b""
+    return bytes(_parts(path)[0])
 
 
 def read_pages_keys(path: Path) -> dict:
     """What decided the pages of a keys file (its "pages" and the plugins' keys), or {} when nothing usable is."""
-    return _loaded(raw_pages_keys(path), "pages")
+    return _loaded(_parts(path)[0], "pages")
 
 
 def read_file_keys(path: Path) -> dict:
     """The files of a keys file ("files" of an output, "kept" and "folders" of a build), or {}."""
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(len(KEYS_HEADER) + _LENGTH)
-            if not head.startswith(KEYS_HEADER):
-                return {}
-            stream.seek(int.from_bytes(head[len(KEYS_HEADER) :], "big"), os.SEEK_CUR)
-            return _loaded(stream.read(), None)
-    except OSError:
-        return {}
+    return _loaded(_parts(path)[1], None)
 
 
-def _loaded(data: bytes, required: str | None) -> dict:
+def _loaded(data: memoryview, required: str | None) -> dict:
     try:
         value = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
