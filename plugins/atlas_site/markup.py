@@ -59,7 +59,7 @@ _TAGS = {
 _ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "*": {"lang", "dir"}}
 
 
-CONVERTED_FIRST = 20
+FEW_PAGES = 20  # a build rendering no more pages than this converts their bodies instead of reading the cache
 
 
 class MarkdownRenderer:
@@ -69,8 +69,8 @@ class MarkdownRenderer:
     decides the HTML (this file, the Markdown and nh3 versions); the cache keeps the bodies of the last build's
     records, rendered or not (a rebuild renders few of them). It is one marshal file: at 8,000 bodies (17 MB),
     reading it as JSON took 0.12 s of every build, most of it decoding the text; marshal takes 0.02 s. It is read
-    only when more than CONVERTED_FIRST bodies are to be rendered (expect): a one-record rebuild converts its few
-    bodies sooner than it reads 17 MB."""
+    only when more than FEW_PAGES pages are to be rendered (expect): a one-record rebuild converts its few bodies
+    sooner than it reads 17 MB."""
 
     def __init__(self, cache_dir: Path | None = None):
         self._md = markdown.Markdown(extensions=["tables", "def_list", "abbr", "sane_lists"], output_format="html")
@@ -88,7 +88,7 @@ class MarkdownRenderer:
     def expect(self, pages: int) -> None:
         """Read the cache when that many pages are to be rendered (before the build forks: both processes then
         share it). With fewer, the bodies are converted."""
-        if self._file is not None and not self._loaded and pages > CONVERTED_FIRST:
+        if self._file is not None and not self._loaded and pages > FEW_PAGES:
             self._load()
 
     def _load(self) -> None:
