@@ -18,6 +18,7 @@ import shutil
 import threading
 from pathlib import Path
 
+from atlas_site.overlay import files_under
 from atlas_site.render_cache import link_or_copy
 
 KEPT = 3
@@ -43,11 +44,10 @@ class ShardCache:
 
     def link_into(self, entry: Path, target: Path, make_folder) -> None:
         """Link every file of a kept bundle into target (a folder of this build's site)."""
-        for folder, _, names in os.walk(entry):
-            into = target / os.path.relpath(folder, entry)
-            make_folder(into)
-            for name in names:
-                link_or_copy(os.path.join(folder, name), into / name)
+        for relative in files_under(entry):
+            into = target / relative
+            make_folder(into.parent)
+            link_or_copy(entry / relative, into)
 
     def store(self, bundle: str, digest: str, built: Path) -> None:
         """Keep a bundle Pagefind just made (finished: nothing writes its files afterwards), and forget the shard's
