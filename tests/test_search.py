@@ -14,6 +14,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -25,9 +26,11 @@ from support import (
     AXE,
     CHROMIUM,
     LANGUAGES,
+    ROOT,
     SAMPLE_SITE,
     axe_violations,
     copy_sample_site,
+    insert_after,
     launch_chromium,
     soup_of,
     tree_digest,
@@ -522,6 +525,63 @@ def test_a_page_changed_since_the_kept_bundles_is_indexed_again_with_its_shard_o
     holding = [bundle for bundle in output.glob("pagefind/en/*") if f"/en/centres/{ABBEY}/" in shard_urls(bundle)]
     assert [str(bundle.relative_to(output)) for bundle in holding] == bundles_made(log)
     assert "zanzibarine" in indexed_pages(holding[0])[f"/en/centres/{ABBEY}/"]["content"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "zh"])
+def test_pagefind_makes_the_same_bundle_from_the_index_documents_as_from_the_pages(sample_build, tmp_path, lang):
+    """Pagefind is given each page's index document (its <html> tag and <main>), not the page: it must index
+    nothing less. Fails when a Pagefind attribute or the page's title moves out of <main>."""
+    from atlas_search.documents import index_document
+    from atlas_search.search import ENTRY, _sort_entry, _start
+
+    pages = sorted(
+        path
+        for path in (sample_build / lang).rglob("index.html")
+        if soup_of(sample_build, str(path.parent.relative_to(sample_build))).select("[data-pagefind-body]")
+    )
+    assert len(pages) > 5
+    bundles = {}
+    for name, read in (("pages", Path.read_bytes), ("documents", lambda p: index_document(p.read_bytes()))):
+        site = tmp_path / name
+        site.mkdir()
+        for number, path in enumerate(pages):
+            (site / f"{number}.html").write_bytes(read(path))
+        bundle = tmp_path / f"{name}-bundle"
+        assert _start(site, bundle, quiet=True).wait() == 0
+        _sort_entry(bundle / ENTRY)
+        bundles[name] = tree_digest(bundle)
+    assert sum(path.stat().st_size for path in (tmp_path / "documents").iterdir()) < sum(
+        path.stat().st_size for path in pages
+    )
+    assert bundles["documents"] == bundles["pages"]
+    assert len(indexed_pages(tmp_path / "documents-bundle")) == len(pages)
+
+
+def test_a_template_change_outside_main_indexes_no_page_again_and_one_inside_indexes_them_all(tmp_path, monkeypatch):
+    import tasks
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    log = recording_pagefind(tmp_path, monkeypatch)
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    settings = {"THEME": str(theme)}
+    assert tasks.build_site(output=tmp_path / "first", root=SAMPLE_SITE, overrides=settings) == 0
+    every_bundle = sorted(bundles_made(log))
+    page = f"fr/centres/{ABBEY}/index.html"
+
+    footer = theme / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8") + "<!-- a change to every page's footer -->\n")
+    log.write_text("")
+    assert tasks.build_site(output=tmp_path / "second", root=SAMPLE_SITE, overrides=settings) == 0
+
+    assert (tmp_path / "second" / page).read_bytes() != (tmp_path / "first" / page).read_bytes()
+    assert bundles_made(log) == []
+    assert tree_digest(tmp_path / "second" / "pagefind") == tree_digest(tmp_path / "first" / "pagefind")
+
+    base = theme / "templates" / "base.html"
+    insert_after(base, "{% block content %}{% endblock %}", "<!-- a change inside every page's main -->")
+    assert tasks.build_site(output=tmp_path / "third", root=SAMPLE_SITE, overrides=settings) == 0
+    assert sorted(bundles_made(log)) == every_bundle
 
 
 def test_a_shard_keeps_its_most_recently_used_bundles_only(tmp_path):

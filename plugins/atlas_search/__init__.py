@@ -2,8 +2,9 @@
 
 - a search page per language (/<lang>/search/) and a search form in every page's header;
 - `atlas_search` in every page's context: which pages Pagefind indexes (data-pagefind-body; each gives its
-  `page_url` as Pagefind metadata `url`: Pagefind reads the pages from links named by number), and on place
-  pages their kind and country as Pagefind metadata (the search page filters the results on them);
+  `page_url` as Pagefind metadata `url`: Pagefind reads the pages' index documents, documents.py, from files
+  named by number), and on place pages their kind and country as Pagefind metadata (the search page filters
+  the results on them);
 - Pagefind indexes each language as soon as its pages are written, while the next language renders: one
   index per language, /pagefind/<lang>/<shard>/, split into shards when large (ATLAS_SEARCH, settings.py);
   a Pagefind failure fails the build.

@@ -19,6 +19,7 @@ from atlas_site.overlay import files_under, remove_in_background
 from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
 
+from .documents import index_digest, index_document
 from .settings import search_settings
 from .shard_cache import ShardCache
 
@@ -119,7 +120,7 @@ class SearchBuild:
             print(f"search: Pagefind failed (exit status {status}); the site was not built.", file=sys.stderr)
             raise SystemExit(1)
         self.site.render_cache.extra["search"] = dict(sorted(self.runs.digests.items()))
-        set_aside_links(Path(output))
+        set_aside_documents(Path(output))
 
     def add_specs(self, specs: list) -> None:
         specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context, depends=self.site.lists_depend()))
@@ -149,6 +150,11 @@ class SearchBuild:
 
     def indexed(self, parts: tuple[str, ...]) -> bool:
         return (len(parts) == 2 and parts[0] in INDEXED_SECTIONS) or (len(parts) == 1 and parts[0] in self.pages)
+
+    def page_digest(self, parts: tuple[str, ...], html: bytes) -> str:
+        """The digest of what Pagefind reads of a page it indexes (documents.py), "" for the others: the render
+        cache keeps it with the page, and a shard's pages are compared between builds by it."""
+        return index_digest(html) if self.indexed(parts) else ""
 
     def page_context(self, views, parts: tuple[str, ...], context: dict) -> None:
         site = self.site
@@ -197,13 +203,13 @@ class LanguageRuns:
     processes took a warm build to 487 MB. A second rendering process only prepares its languages' runs
     (prepare); the first process runs them all (run).
 
-    Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES): hard links to the pages, from this
-    build's folder or, for a page a rebuild keeps, from the previous output. Given the whole build's folder and a
-    glob listing the shard's pages instead, Pagefind takes some 60 MB and a third more CPU time per run to match
-    that glob. The links sit side by side in one folder per shard, named by their place in it: links at the
-    pages' paths took a folder each, some 8,000 more folders to make and delete per build. Each page gives its
-    URL as Pagefind metadata instead (`url`, which Pagefind's sub-results use too; see base.html). The links are
-    deleted after the build, in the background."""
+    Pagefind reads a shard's pages from a folder of its own (SHARD_PAGES): the pages' index documents
+    (documents.py), made from this build's folder or, for a page a rebuild keeps, from the previous output. Given
+    the whole build's folder and a glob listing the shard's pages instead, Pagefind takes some 60 MB and a third
+    more CPU time per run to match that glob. The documents sit side by side in one folder per shard, named by
+    their place in it: at the pages' paths they took a folder each, some 8,000 more folders to make and delete
+    per build. Each page gives its URL as Pagefind metadata instead (`url`, which Pagefind's sub-results use
+    too; see base.html). The documents are deleted after the build, in the background."""
 
     def __init__(self, folder: Path, cache, kept: ShardCache, quiet: bool = True):
         """cache: the build's RenderCache (its pages, their digests, what it keeps from the previous output);
@@ -236,7 +242,7 @@ class LanguageRuns:
             if (entry := self.kept.find(bundle, digests[bundle])) is not None:
                 self.kept.link_into(entry, self.folder / bundle, self.cache.make_folder)
             else:
-                runs.append((bundle, self._link_pages(bundle, pages)))
+                runs.append((bundle, self._write_documents(bundle, pages)))
         return {"lang": lang, "runs": runs, "digests": digests}
 
     def run(self, prepared: dict) -> None:
@@ -251,26 +257,27 @@ class LanguageRuns:
                 self.threads.append(thread)
 
     def _pages_digest(self, pages: list[str]) -> str:
-        """Digest of the bytes of every page of a shard, in order (from the digests the build keeps), and of how
-        Pagefind indexes them."""
+        """Digest of the index documents of every page of a shard, in order (from the digests the build keeps),
+        and of how Pagefind indexes them."""
         digest = hashlib.sha256(f"{BUNDLE_FORMAT}\0{_pagefind_version()}\0".encode())
         for relative in pages:
-            page = self.cache.content_digest(relative) or self._file_digest(relative)
+            page = self.cache.page_digest(relative) or index_digest(self._page_bytes(relative))
             digest.update(f"{relative}\0{page}\0".encode())
         return digest.hexdigest()
 
-    def _file_digest(self, relative: str) -> str:
-        written = self.folder / relative
-        path = written if written.is_file() or self.previous is None else self.previous / relative
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+    def _page_bytes(self, relative: str) -> bytes:
+        """A page of this build: written into its folder, or kept in the previous output."""
+        source = self.previous if relative in self.cache.kept else self.folder
+        with open(os.path.join(source, relative), "rb") as page:
+            return page.read()
 
-    def _link_pages(self, bundle: str, pages: list[str]) -> Path:
-        """The folder Pagefind reads a shard's pages from: a link to each, named by its place in the shard."""
+    def _write_documents(self, bundle: str, pages: list[str]) -> Path:
+        """The folder Pagefind reads a shard from: each page's index document, named by its place in the shard."""
         site = self.folder / SHARD_PAGES / bundle
         self.cache.make_folder(site)
         for number, relative in enumerate(pages):
-            source = self.previous if relative in self.cache.kept else self.folder
-            os.link(os.path.join(source, relative), os.path.join(site, f"{number}.html"))
+            with open(os.path.join(site, f"{number}.html"), "wb") as document:
+                document.write(index_document(self._page_bytes(relative)))
         return site
 
     def _next_run(self) -> tuple[str, Path] | None:
@@ -318,7 +325,7 @@ class LanguageRuns:
 ENTRY = "pagefind-entry.json"
 # How a bundle is made besides Pagefind's version (its command, _sort_entry): change it when that changes, so
 # that no bundle made the old way is kept.
-BUNDLE_FORMAT = "atlas-search-2"
+BUNDLE_FORMAT = "atlas-search-3"
 SHARD_PAGES = ".pagefind-pages"  # in the build's folder while Pagefind runs, set aside before it is put in place
 # Pagefind runs at once (each takes 40 to 80 MB and a core; pages render meanwhile, on one or two processes).
 PARALLEL_RUNS = 2
@@ -326,13 +333,14 @@ PARALLEL_RUNS = 2
 SEGMENTED = ("zh", "ja")
 
 
-def set_aside_links(output: Path) -> None:
-    """Take the folders of page links (SHARD_PAGES) out of the build's folder and delete them in the background:
-    deleting some 16,000 links and folders took about 1.8 s of the process that renders and runs Pagefind."""
-    links = output / SHARD_PAGES
-    if links.is_dir():
+def set_aside_documents(output: Path) -> None:
+    """Take the folders of index documents (SHARD_PAGES) out of the build's folder and delete them in the
+    background: deleting some 16,000 files and folders took about 1.8 s of the process that renders and runs
+    Pagefind."""
+    documents = output / SHARD_PAGES
+    if documents.is_dir():
         aside = Path(tempfile.mkdtemp(prefix=f"{output.name}.pagefind-pages-", dir=output.parent))
-        links.rename(aside / SHARD_PAGES)
+        documents.rename(aside / SHARD_PAGES)
         remove_in_background(aside)
 
 

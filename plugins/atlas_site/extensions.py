@@ -6,6 +6,8 @@ PLUGINS) and connects whichever of these methods the object has:
     page_context(views, parts, context)     -- add to a page's template context before it is rendered
     language_written(output, lang)          -- every page of lang is written
     write(output, views_by_lang)            -- write extra files once every page is written
+    page_digest(parts, html)                -- a digest of a rendered page (bytes), kept with its key by the
+                                               render cache (the search's, of what Pagefind reads of it)
     worker_state(), merge_worker_state(state) -- what changes while pages render, when a second process renders
                                                some languages (workers.py)
     worker_event(payload)                   -- called here when that process sends an event (workers.py)

@@ -135,11 +135,11 @@ class RenderCache:
             folder.mkdir(parents=True, exist_ok=True)
             self.made_dirs.add(folder)
 
-    def record(self, relative: str, key: str, attachments: list[str], content: bytes | None = None) -> None:
-        """Remember a file written by this build: its key, the files it brought and (for pages) a digest of
-        its bytes, which tells the search whether a language's pages changed without reading them again."""
-        written = hashlib.sha256(content).hexdigest() if content is not None else ""
-        self.pages[relative] = [key, sorted(set(attachments)), written]
+    def record(self, relative: str, key: str, attachments: list[str], digest: str = "") -> None:
+        """Remember a file written by this build: its key, the files it brought and (for pages) the digest a
+        plugin made of it (AtlasSite.page_digest: the search's, of what it indexes), which tells the search
+        whether a language's pages changed without reading them again."""
+        self.pages[relative] = [key, sorted(set(attachments)), digest]
 
     def replace_folder(self, relative: str) -> None:
         """A folder (path in the site) that this build writes whole: it replaces the previous output's as one."""
@@ -153,8 +153,8 @@ class RenderCache:
         self.kept.update(state["kept"])
         self.folders.update(state["folders"])
 
-    def content_digest(self, relative: str) -> str | None:
-        """sha256 of a page's bytes, when this build wrote or reused it."""
+    def page_digest(self, relative: str) -> str | None:
+        """The digest recorded with a page (see record), when this build wrote or reused it and it has one."""
         entry = self.pages.get(relative)
         return entry[2] if entry and entry[2] else None
 

@@ -433,13 +433,15 @@ class AtlasSite:
     def render_pages(self, output: Path, views: Views, pages: list[tuple[PageSpec, str, str]]) -> None:
         """Build and write pages (spec, path, key) of views' language, remembering each key for the next build."""
         menu = self.menu(views) if pages else None
+        digesters = [build.page_digest for build in self.extensions.values() if hasattr(build, "page_digest")]
         for spec, relative, key in pages:
             self._attachments = []
             context = self.base_context(views, spec.parts, menu)
             context.update(spec.context(views))
             page_context.send(self, views=views, parts=spec.parts, context=context)
             html = self.render_page(output, (views.lang, *spec.parts), spec.template, context)
-            self.render_cache.record(relative, key, self._attachments, html)
+            digest = "".join(page_digest(spec.parts, html) for page_digest in digesters)
+            self.render_cache.record(relative, key, self._attachments, digest)
             self._attachments = None
 
     def attach(self, relative: str) -> None:
