@@ -333,6 +333,69 @@ def test_filter_by_kind_then_by_country_narrows_the_results(page, search_server,
     assert page.outside == [] and page.csp_violations == []
 
 
+def _other_groups(page) -> dict[str, dict]:
+    """The other languages' results, once shown: by language, their heading, direction and links."""
+    page.wait_for_selector(".atlas-search__other-link", timeout=15_000)
+    return {
+        group["lang"]: group
+        for group in page.evaluate(
+            """() => [...document.querySelectorAll('.atlas-search__other')].map(section => {
+                const heading = section.querySelector('h3'), list = section.querySelector('ol');
+                return {
+                    lang: heading.lang, dir: heading.dir, name: heading.textContent,
+                    list: [list.lang, list.dir],
+                    links: [...list.querySelectorAll('.atlas-search__other-link')].map(a => a.getAttribute('href')),
+                    all: section.querySelector('.atlas-search__other-all').getAttribute('href'),
+                    after_own_results: Boolean(document.querySelector('.atlas-search__results')
+                        .compareDocumentPosition(section) & Node.DOCUMENT_POSITION_FOLLOWING),
+                };
+            })"""
+        )
+    }
+
+
+@pytest.mark.parametrize("lang, other", [("fr", "en"), ("zh", "en"), ("en", "ar")])
+def test_a_word_only_in_another_language_finds_its_pages_under_that_language(page, search_server, lang, other):
+    word = WORDS[other]
+    assert not centres_described_with(word, lang), "the word must not be in the page language's descriptions"
+    expected = centres_described_with(word, other)
+    page.goto(f"{search_server}/{lang}/search/?q={quote(word)}&kind=ccr")
+
+    groups = _other_groups(page)
+
+    assert list(groups) == [other]
+    group = groups[other]
+    assert (group["lang"], group["dir"], group["list"]) == (
+        other,
+        "rtl" if other == "ar" else "ltr",
+        [other, group["dir"]],
+    )
+    assert group["name"] == {"en": "English", "ar": "العربية"}[other]  # the language's own name
+    assert group["links"] and all(url.startswith(f"/{other}/") for url in group["links"])
+    assert f"/{other}/centres/{ABBEY}/" in expected and group["links"] == [f"/{other}/centres/{ABBEY}/"]  # kind ccr
+    assert group["all"] == f"/{other}/search/?q={quote(word)}&kind=ccr"
+    assert page.evaluate(_HREFS) == []
+    assert word in page.text_content("#atlas-search-status")
+    assert page.outside == [] and page.csp_violations == []
+
+
+def test_results_in_the_page_language_come_before_those_in_the_others(page, search_server):
+    """A word of the abbey's description in both French and English, among the places of its kind."""
+    shared = sorted(
+        set(re.findall(r"\w{5,}", body_of(SAMPLE_SITE / "centres" / ABBEY / "index.fr.md")))
+        & set(re.findall(r"\w{5,}", body_of(SAMPLE_SITE / "centres" / ABBEY / "index.en.md")))
+    )
+    assert shared, "the abbey's French and English descriptions must share a word"
+    page.goto(f"{search_server}/fr/search/?q={quote(shared[0])}&kind=ccr")  # the abbey's kind
+    assert f"/fr/centres/{ABBEY}/" in _result_urls(page, present=[f"/fr/centres/{ABBEY}/"])
+    groups = _other_groups(page)
+    assert f"/en/centres/{ABBEY}/" in groups["en"]["links"]
+    assert all(group["after_own_results"] for group in groups.values())
+    page.wait_for_function(
+        "document.getElementById('atlas-search-status').textContent.includes('autres langues')", timeout=15_000
+    )
+
+
 def test_site_csp_allows_pagefind_webassembly():
     from atlas_publish.headers import security_headers
 
@@ -342,14 +405,18 @@ def test_site_csp_allows_pagefind_webassembly():
     assert not {"'unsafe-inline'", "'unsafe-eval'"} & set(script_src.split()), "and no more than that"
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar"])
-def test_search_page_with_results_has_no_wcag_violation(browser, search_server, lang):
+@pytest.mark.parametrize("lang, word_of", [("fr", "fr"), ("ar", "ar"), ("ar", "en")])
+def test_search_page_with_results_has_no_wcag_violation(browser, search_server, lang, word_of):
+    """word_of: the language whose word is searched (another one's: its results only, under its name)."""
     if not AXE.is_file():
         pytest.skip("axe-core is missing: run npm ci (invoke browser-deps)")
     context = browser.new_context(bypass_csp=True)  # axe is added as an inline script
     page = context.new_page()
-    page.goto(f"{search_server}/{lang}/search/?q={quote(WORDS[lang])}")
-    _result_urls(page)
+    page.goto(f"{search_server}/{lang}/search/?q={quote(WORDS[word_of])}")
+    if word_of == lang:
+        _result_urls(page)
+    else:
+        assert _other_groups(page)
     violations = axe_violations(page)
     context.close()
     assert [(v["id"], [n["html"][:120] for n in v["nodes"]]) for v in violations] == []

@@ -53,6 +53,9 @@ def ui_translations(_) -> dict[str, str]:
         "search_suggestion": _("No results for %(term)s. Try one of the following searches:") % {"term": term},
         "searching": _("Searching for %(term)s…") % {"term": term},
         "results_label": _("Search results"),
+        "other_languages": _("Results in other languages"),
+        "other_languages_below": _("Results in other languages are listed below."),
+        "all_results_in": _("%(language)s: all results") % {"language": "[LANGUAGE]"},
         "error_search": _("Search failed"),
         "loading": _("Loading"),
     }
@@ -163,16 +166,36 @@ class SearchBuild:
             place = context["place"]
             # Pagefind metadata (not Pagefind filters): keys, the same in every language; labels in search_facets.
             filters = {"kind": place["kind"], "country": place["country"]}
+        is_search_page = parts == SEARCH_PAGE
         context["atlas_search"] = {
             "url": site.url(views.lang, *SEARCH_PAGE),
-            "bundles": [f"{site.siteurl}/{BUNDLE}/{views.lang}/{i}/" for i, _ in self.shards(views.lang)]
-            if parts == SEARCH_PAGE
-            else [],
+            "bundles": self.bundle_urls(views.lang) if is_search_page else [],
+            "others": self.other_languages(views) if is_search_page else [],
             "base_url": urlsplit(site.siteurl).path.rstrip("/") + "/",
             "index_body": self.indexed(parts),
             "filters": filters,
-            "is_search_page": parts == SEARCH_PAGE,
+            "is_search_page": is_search_page,
         }
+
+    def bundle_urls(self, lang: str) -> list[str]:
+        """The URLs of a language's Pagefind bundles (its index's shards)."""
+        return [f"{self.site.siteurl}/{BUNDLE}/{lang}/{shard}/" for shard, _ in self.shards(lang)]
+
+    def other_languages(self, views) -> list[dict]:
+        """The indexes the search page searches after its own language's, in the site's order: their results are
+        listed after the page language's, each under its language's name, with a link to its own search page."""
+        site = self.site
+        return [
+            {
+                "lang": lang,
+                "name": views.fmt.language_name(lang),
+                "dir": site.direction(lang),
+                "bundles": self.bundle_urls(lang),
+                "search_url": site.url(lang, *SEARCH_PAGE),
+            }
+            for lang in site.languages
+            if lang != views.lang
+        ]
 
 
 @functools.cache

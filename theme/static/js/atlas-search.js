@@ -1,6 +1,8 @@
-/* Search page of the atlas, on Pagefind's JavaScript API (the index of the page's language, served by the site):
-   a labelled search box, the kind and country filters (built from the search page's data-facets, in its
-   language), the results a page at a time, and the number of results announced to screen readers.
+/* Search page of the atlas, on Pagefind's JavaScript API (one index per language, served by the site): a
+   labelled search box, the kind and country filters (built from the search page's data-facets, in its
+   language), the results in the page's language a page at a time, and the number of results announced to
+   screen readers. Then, once those are shown, the first results in each other language (data-others), under
+   its name and marked with its language, with a link to that language's search page for all of them.
 
    The filters use each place page's Pagefind metadata (kind, country: stable keys), not Pagefind's filter
    index, whose files change from one run to the next (builds must be byte-identical). So with a filter on,
@@ -15,6 +17,8 @@
   var BATCH = 10; // results whose data are loaded at once when a filter is on
   var DELAY = 250; // ms of typing before searching
   var FACETS = ["kind", "country"];
+  var OTHER_SIZE = 3; // results shown for each other language
+  var OTHER_SCAN = 50; // with a filter on, the results of another language checked at most
 
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -40,6 +44,7 @@
     var facets = JSON.parse(box.getAttribute("data-facets") || "{}");
     // The language's index: one Pagefind bundle, or shards of a large index, searched together.
     var bundles = JSON.parse(box.getAttribute("data-bundles") || "[]");
+    var others = JSON.parse(box.getAttribute("data-others") || "[]");
     var baseUrl = box.getAttribute("data-base-url") || "/";
     var status = document.getElementById("atlas-search-status");
     var params = new URLSearchParams(window.location.search);
@@ -91,10 +96,14 @@
     var list = element("ol", { class: "atlas-search__results", "aria-label": t.results_label || "" });
     var more = element("button", { type: "button", class: "atlas-search__more" }, t.load_more);
     more.hidden = true;
+    var elsewhere = element("section", { class: "atlas-search__others", "aria-labelledby": "atlas-search-others" });
+    elsewhere.appendChild(element("h2", { id: "atlas-search-others" }, t.other_languages));
+    elsewhere.hidden = true;
     box.appendChild(form);
     box.appendChild(message);
     box.appendChild(list);
     box.appendChild(more);
+    box.appendChild(elsewhere);
 
     function say(text) {
       message.textContent = text;
@@ -103,18 +112,19 @@
       }
     }
 
-    // -- Pagefind ------------------------------------------------------------------------------------
-    var loading = null;
-    function pagefind() {
-      if (!loading && !bundles.length) {
-        loading = Promise.reject(new Error("no search index"));
+    // -- Pagefind: an instance per language (each bundle's pagefind.js is a module of its own) -----------
+    var loaded = {}; // a language's bundles -> the promise of its Pagefind instance
+    function pagefind(shards) {
+      var key = shards.join(" ");
+      if (!loaded[key] && !shards.length) {
+        loaded[key] = Promise.reject(new Error("no search index"));
       }
-      if (!loading) {
-        loading = import(new URL(bundles[0] + "pagefind.js", document.baseURI).href).then(function (module) {
+      if (!loaded[key]) {
+        loaded[key] = import(new URL(shards[0] + "pagefind.js", document.baseURI).href).then(function (module) {
           return Promise.resolve(module.options({ baseUrl: baseUrl }))
             .then(function () {
               return Promise.all(
-                bundles.slice(1).map(function (shard) {
+                shards.slice(1).map(function (shard) {
                   return module.mergeIndex(new URL(shard, document.baseURI).href, { baseUrl: baseUrl });
                 })
               );
@@ -127,10 +137,10 @@
             });
         });
       }
-      return loading;
+      return loaded[key];
     }
 
-    var data = {}; // result id -> promise of its data (loaded once)
+    var data = {}; // result id (it starts with its language) -> promise of its data (loaded once)
     function dataOf(result) {
       if (!data[result.id]) {
         data[result.id] = result.data();
@@ -158,14 +168,14 @@
     // -- one search: its results, those that pass the filters, and those shown --------------------------
     var current = null;
 
-    function item(resultData) {
+    function item(resultData, linkClass) {
       var li = element("li", { class: "atlas-search__result" });
-      // Pagefind reads each page from a link named by its place in the index: the page's own URL is its `url`
+      // Pagefind reads each page from a file named by its place in the index: the page's own URL is its `url`
       // metadata, which Pagefind's sub-results already use.
       var meta = resultData.meta || {};
       var url = meta.url || resultData.url;
       var title = element("p", { class: "atlas-search__result-title" });
-      title.appendChild(element("a", { class: "atlas-search__result-link", href: url }, meta.title || url));
+      title.appendChild(element("a", { class: linkClass, href: url }, meta.title || url));
       li.appendChild(title);
       var excerpt = element("p", { class: "atlas-search__result-excerpt" });
       excerpt.innerHTML = resultData.excerpt || ""; // Pagefind's excerpt: the page's escaped text with <mark>s
@@ -195,7 +205,7 @@
           }
           var first = null;
           items.forEach(function (resultData) {
-            var li = item(resultData);
+            var li = item(resultData, "atlas-search__result-link");
             first = first || li;
             list.appendChild(li);
           });
@@ -205,9 +215,7 @@
           }
           more.hidden = !(search.matched.length > search.shown || (!search.done && search.shown >= search.limit));
           if (search.done) {
-            var count = search.matched.length;
-            var template = count === 0 ? t.zero_results : count === 1 ? t.one_result : t.many_results;
-            say(fill(template, search.term, count));
+            sayCount(search);
           }
         });
       }).catch(function () {
@@ -243,6 +251,101 @@
       });
     }
 
+    function sayCount(search) {
+      var count = search.matched.length;
+      var template = count === 0 ? t.zero_results : count === 1 ? t.one_result : t.many_results;
+      say(fill(template, search.term, count) + (search.othersShown ? " " + t.other_languages_below : ""));
+    }
+
+    // -- the other languages' first results ------------------------------------------------------------
+    function firstMatches(results, search) {
+      // Their data, up to OTHER_SIZE, that pass the filters (checked in batches, OTHER_SCAN results at most).
+      var filtered = Object.keys(search.chosen).length > 0;
+      var last = Math.min(results.length, filtered ? OTHER_SCAN : OTHER_SIZE);
+      var picked = [];
+      function next(from) {
+        if (search !== current || picked.length >= OTHER_SIZE || from >= last) {
+          return Promise.resolve(picked.slice(0, OTHER_SIZE));
+        }
+        var batch = results.slice(from, Math.min(last, from + BATCH));
+        return Promise.all(batch.map(dataOf)).then(function (items) {
+          items.forEach(function (resultData) {
+            if (matches(resultData, search.chosen)) {
+              picked.push(resultData);
+            }
+          });
+          return next(from + batch.length);
+        });
+      }
+      return next(0);
+    }
+
+    function searchUrl(other, search) {
+      var url = new URL(other.search_url, document.baseURI);
+      url.searchParams.set("q", search.term);
+      Object.keys(search.chosen).forEach(function (name) {
+        url.searchParams.set(name, search.chosen[name]);
+      });
+      return url.pathname + url.search;
+    }
+
+    function otherLanguage(other, items, search) {
+      var id = "atlas-search-others-" + other.lang;
+      var group = element("section", { class: "atlas-search__other", "aria-labelledby": id });
+      group.appendChild(element("h3", { id: id, lang: other.lang, dir: other.dir }, other.name));
+      var results = element("ol", { class: "atlas-search__results", lang: other.lang, dir: other.dir });
+      items.forEach(function (resultData) {
+        results.appendChild(item(resultData, "atlas-search__other-link"));
+      });
+      group.appendChild(results);
+      // "[LANGUAGE]: all results", in the page's language, the language's name in its own.
+      var all = element("a", { class: "atlas-search__other-all", href: searchUrl(other, search) });
+      var parts = String(t.all_results_in || "[LANGUAGE]").split("[LANGUAGE]");
+      all.appendChild(document.createTextNode(parts[0]));
+      all.appendChild(element("span", { lang: other.lang, dir: other.dir }, other.name));
+      all.appendChild(document.createTextNode(parts.slice(1).join(other.name)));
+      var paragraph = element("p");
+      paragraph.appendChild(all);
+      group.appendChild(paragraph);
+      return group;
+    }
+
+    function searchOthers(search) {
+      // Once the page language's results are shown: each other language searched, in the site's order.
+      return Promise.all(
+        others.map(function (other) {
+          return pagefind(other.bundles)
+            .then(function (module) {
+              return module.search(search.term);
+            })
+            .then(function (found) {
+              return firstMatches(found ? found.results : [], search);
+            })
+            .catch(function () {
+              return []; // a language whose index fails to load leaves the others and the page's results
+            });
+        })
+      ).then(function (groups) {
+        if (search !== current) {
+          return;
+        }
+        groups.forEach(function (items, i) {
+          if (items.length) {
+            elsewhere.appendChild(otherLanguage(others[i], items, search));
+            search.othersShown = true;
+          }
+        });
+        elsewhere.hidden = !search.othersShown;
+        if (search.othersShown) {
+          search.chain = search.chain.then(function () {
+            if (search === current && search.done) {
+              sayCount(search);
+            }
+          });
+        }
+      });
+    }
+
     function remember(term, chosen) {
       var url = new URL(window.location.href);
       [["q", term]].concat(FACETS.map(function (name) { return [name, chosen[name]]; })).forEach(function (pair) {
@@ -264,12 +367,16 @@
       remember(input.value, chosen);
       list.textContent = "";
       more.hidden = true;
+      elsewhere.hidden = true;
+      while (elsewhere.children.length > 1) {
+        elsewhere.removeChild(elsewhere.lastChild);
+      }
       if (!term) {
         say("");
         return;
       }
       say(fill(t.searching, term, 0));
-      pagefind()
+      pagefind(bundles)
         .then(function (module) {
           return module.search(term);
         })
@@ -284,6 +391,11 @@
           search.matched = found.results.slice();
           search.done = true;
           return render(search);
+        })
+        .then(function () {
+          if (search === current) {
+            return searchOthers(search);
+          }
         })
         .catch(function () {
           if (search === current) {
