@@ -672,6 +672,27 @@ def test_a_shard_keeps_its_most_recently_used_bundles_only(tmp_path):
     assert kept.find("pagefind/en/0", "digest-0") is None
 
 
+def test_a_bundle_left_half_stored_by_a_stopped_build_is_deleted_once_stale(tmp_path):
+    from atlas_search.shard_cache import STALE, ShardCache
+
+    kept = ShardCache(tmp_path / "cache")
+    built = tmp_path / "built"
+    (built / "fragment").mkdir(parents=True)
+    (built / "fragment" / "a.pf_fragment").write_bytes(b"fragment")
+    slot = tmp_path / "cache" / "fr" / "0"
+    stale, storing = slot / ".digest-old.1.1" / "fragment", slot / ".digest-now.2.2" / "fragment"
+    for folder in (stale, storing):
+        folder.mkdir(parents=True)
+    long_ago = time.time() - STALE - 60
+    os.utime(stale.parent, (long_ago, long_ago))
+
+    kept.store("pagefind/fr/0", "digest-new", built)
+
+    assert not stale.parent.exists()
+    assert storing.is_dir(), "another build may be storing it"
+    assert kept.find("pagefind/fr/0", "digest-new") is not None
+
+
 @pytest.mark.parametrize(
     "given, named",
     [({"shard_pages": 0}, "ATLAS_SEARCH['shard_pages']"), ({"shards": 4}, "ATLAS_SEARCH['shards']")],

@@ -1,14 +1,16 @@
 """Pagefind bundles of earlier builds, kept in the build cache by the digest of the pages they index.
 
-A shard's bundle depends only on the bytes of its pages, their order and Pagefind's version: the digest
-LanguageRuns makes of them (the same one that lets a rebuild keep the previous output's bundle). A build whose
-shard has a bundle here links its files into the site instead of running Pagefind, like the photos and share
-cards made by earlier builds. Pagefind is 40 % of the CPU time of a full build of 8,000 places, and a build after
-a few records changed (CI, with its caches kept between runs) indexes only the shards those records are in.
+A shard's bundle depends only on its pages' index documents (documents.py), their order and Pagefind's
+version: the digest LanguageRuns makes of them (the same one that lets a rebuild keep the previous output's
+bundle). A build whose shard has a bundle here links its files into the site instead of running Pagefind, like
+the photos and share cards made by earlier builds. Pagefind is 40 % of the CPU time of a full build of 8,000
+places, and a build after a few records changed (CI, with its caches kept between runs) indexes only the shards
+those records are in.
 
 Entries live in <cache>/atlas-search/<lang>/<shard>/<digest>/, complete or absent: a bundle is linked into a
 hidden folder that is then renamed. A shard keeps its KEPT most recently used bundles (several sites, such as the
-shipped content and the tests' sample site, may share one cache), and the others are deleted.
+shipped content and the tests' sample site, may share one cache), and the others are deleted, with the hidden
+folders of builds stopped while they stored a bundle (older than STALE).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 from atlas_site.overlay import files_under
 from atlas_site.render_cache import link_or_copy
 
 KEPT = 3
+STALE = 3600  # seconds: a hidden folder this old is no build's bundle being stored (that takes a second or two)
 
 
 class ShardCache:
@@ -66,12 +70,17 @@ class ShardCache:
         self._forget_old(slot)
 
     def _forget_old(self, slot: Path) -> None:
-        entries = []
+        entries, left = [], []
         for path in slot.iterdir():
+            try:
+                used = path.stat().st_mtime_ns
+            except OSError:
+                continue
             if not path.name.startswith("."):
-                try:
-                    entries.append((path.stat().st_mtime_ns, path))
-                except OSError:
-                    continue
+                entries.append((used, path))
+            elif used < time.time_ns() - STALE * 10**9:
+                left.append(path)
         for _, path in sorted(entries, reverse=True)[KEPT:]:
+            shutil.rmtree(path, ignore_errors=True)
+        for path in left:
             shutil.rmtree(path, ignore_errors=True)
