@@ -120,6 +120,10 @@ def build_site(
     ensure_node_modules()
     ensure_card_fonts()
     output = Path(output)
+    problem = cache_problem(manifest_path(output).parent)
+    if problem:
+        print(f"build cache: {problem}; set ATLAS_CACHE to a folder the build can write.", file=sys.stderr)
+        return 2
     output.parent.mkdir(parents=True, exist_ok=True)
     # Set aside by a build stopped while laying its files over the output, or whose deletion of the search's
     # page links (done after it ended) was stopped.
@@ -160,6 +164,16 @@ def build_site(
     put_in_place(staging, output, keys_file, previous if "files" in previous else None)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
+
+
+def cache_problem(folder: Path) -> str | None:
+    """Why the build cannot write its cache folder (the keys of its pages go there first), or None."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as error:
+        return f"cannot write {error.filename or folder} ({error.strerror})"
 
 
 def _run_build(command: list[str], env: dict, root: Path, output: Path) -> tuple[int, str, dict, list[str]]:

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import SAMPLE_SITE
+from support import SAMPLE_SITE, tree_digest
 
 
 @pytest.fixture()
@@ -356,3 +356,24 @@ def test_a_wrong_atlas_setting_is_named(given, named):
 
     with pytest.raises(SettingsError, match=re.escape(named)):
         atlas_settings({"ATLAS": given, "PATH": str(SAMPLE_SITE / "content")})
+
+
+def test_a_cache_folder_the_build_cannot_write_is_named_and_the_output_left_as_it_was(tmp_path, monkeypatch, capfd):
+    import tasks
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("ATLAS_CACHE", str(blocked / "cache"))
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("the previous build", encoding="utf-8")
+    before = tree_digest(output)
+
+    status = tasks.build_site(output=output, root=SAMPLE_SITE)
+
+    stderr = capfd.readouterr().err
+    assert status == 2
+    assert f"build cache: cannot write {blocked / 'cache'}" in stderr and "ATLAS_CACHE" in stderr
+    assert "Traceback" not in stderr
+    assert tree_digest(output) == before
+    assert not list(tmp_path.glob(".output.building-*"))

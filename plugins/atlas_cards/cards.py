@@ -9,8 +9,9 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from atlas_images.images import build_cache, publish_cached
+from atlas_images.images import publish_cached
 from atlas_site.extensions import plugin_enabled
+from atlas_site.site import build_cache_dir
 from PIL import Image, ImageDraw, ImageFont, features
 
 from .fonts import FONT_PACKAGES, FONTS, missing_fonts
@@ -157,7 +158,7 @@ class CardBuild:
     def __init__(self, site):
         self.site = site
         options = site.settings.get("ATLAS_CARDS") or {}
-        self.cache = Path(options.get("cache") or build_cache(site) / "atlas-cards")
+        self.cache = Path(options.get("cache") or build_cache_dir(site.theme) / "atlas-cards")
         self.files: dict[str, Path] = {}
         self.pending: dict[Path, dict] = {}  # cards to draw: cache path -> fields
         missing = missing_fonts()

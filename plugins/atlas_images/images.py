@@ -11,6 +11,7 @@ from pathlib import Path
 
 from atlas_site.extensions import plugin_enabled
 from atlas_site.render_cache import link_or_copy
+from atlas_site.site import build_cache_dir
 from PIL import Image, ImageOps
 
 WIDTHS = (480, 960, 1600)
@@ -22,11 +23,6 @@ FORMATS = (
 SIZES = "(min-width: 52rem) 48rem, 100vw"
 VERSION = "1"  # change when the encoding changes, so cached copies are made again
 MEDIA = "media"
-
-
-def build_cache(site) -> Path:
-    """Folder of the build caches: $ATLAS_CACHE, else .cache/ beside the theme (the project's folder)."""
-    return Path(os.environ.get("ATLAS_CACHE") or Path(site.theme).resolve().parent / ".cache")
 
 
 def enabled(settings: dict) -> bool:
@@ -95,7 +91,7 @@ class ImageBuild:
     def __init__(self, site):
         self.site = site
         options = site.settings.get("ATLAS_IMAGES") or {}
-        cache = options.get("cache") or build_cache(site) / "atlas-images"
+        cache = options.get("cache") or build_cache_dir(site.theme) / "atlas-images"
         self.cache = Path(cache)
         self._made: dict[str, list[dict]] = {}
         self.files: dict[str, Path] = {}  # path under the output folder -> cached copy

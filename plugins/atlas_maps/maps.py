@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import shutil
 from importlib.metadata import version
 from pathlib import Path
 
+from atlas_site.kept_by_key import write_cache_file
 from atlas_site.labels import DISCIPLINES, KINDS, PRECISIONS
 from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
@@ -89,10 +89,7 @@ class MapBuild:
             pass
         fmap = build_map(self.config, self.static, bounds_of(points), cluster=cluster)
         script, found = factory_script(name, fmap), assets(fmap)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"script": script, "assets": found}), encoding="utf-8")
-        os.replace(temporary, path)
+        write_cache_file(path, json.dumps({"script": script, "assets": found}).encode("utf-8"))
         return script, found
 
     # -- page contexts ---------------------------------------------------------------------------

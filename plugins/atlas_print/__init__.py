@@ -13,10 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import segno
-from atlas_images.images import build_cache
 from atlas_site.extensions import connect_extension, plugin_enabled
 from atlas_site.kept_by_key import KeptByKey
-from atlas_site.site import PageSpec
+from atlas_site.site import PageSpec, build_cache_dir
 from markupsafe import Markup
 
 PRINT = "print"
@@ -76,7 +75,7 @@ class PrintBuild:
             siteurl = ((site.settings.get("ATLAS_PRINT") or {}).get("siteurl") or LOCAL_SITEURL).rstrip("/") + siteurl
         self.public = siteurl
         options = site.settings.get("ATLAS_PRINT") or {}
-        self.cache = Path(options.get("cache") or build_cache(site) / "atlas-print")
+        self.cache = Path(options.get("cache") or build_cache_dir(site.theme) / "atlas-print")
         self.codes: dict[str, QrCodes] = {}
 
     def permanent_url(self, lang: str, slug: str) -> str:
