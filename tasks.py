@@ -115,7 +115,7 @@ def build_site(
     """Build the atlas under root into a staging folder; put it in place of output only when everything passed.
     overrides: settings given over the settings file's (Pelican's -e)."""
     from atlas_site.overlay import remove_in_background
-    from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, manifest_path
+    from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, forget_stale_keys, manifest_path
 
     ensure_node_modules()
     ensure_card_fonts()
@@ -162,6 +162,7 @@ def build_site(
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return status
     put_in_place(staging, output, keys_file, previous if "files" in previous else None)
+    forget_stale_keys(keys_file.parent)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -377,3 +378,24 @@ def test_a_cache_folder_the_build_cannot_write_is_named_and_the_output_left_as_i
     assert "Traceback" not in stderr
     assert tree_digest(output) == before
     assert not list(tmp_path.glob(".output.building-*"))
+
+
+def test_the_keys_of_outputs_no_build_wrote_for_weeks_are_deleted(tmp_path, monkeypatch):
+    from atlas_site.render_cache import KEYS_KEPT_DAYS, manifest_path
+
+    import tasks
+
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    keys = tmp_path / "cache" / "atlas-render"
+    keys.mkdir(parents=True)
+    old, recent = keys / "old-output.keys", keys / "recent-output.keys"
+    for path in (old, recent):
+        path.write_bytes(b"keys")
+    weeks_ago = time.time() - (KEYS_KEPT_DAYS + 1) * 86400
+    os.utime(old, (weeks_ago, weeks_ago))
+    output = tmp_path / "output"
+
+    assert tasks.build_site(output=output, root=SAMPLE_SITE) == 0
+
+    assert not old.exists()
+    assert recent.is_file() and manifest_path(output).is_file()

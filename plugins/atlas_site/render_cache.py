@@ -23,6 +23,7 @@ import marshal
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 PLUGINS_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ MANIFEST_ENV = "ATLAS_RENDER_MANIFEST"
 # The pipe through which tasks.build_site sends the records' keys it made ahead (atlas_records/read_ahead.py).
 BUNDLE_KEYS_ENV = "ATLAS_BUNDLE_KEYS_FD"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+KEYS_KEPT_DAYS = 14
 
 
 def manifest_path(output: Path) -> Path:
@@ -39,6 +41,22 @@ def manifest_path(output: Path) -> Path:
     cache = Path(os.environ.get("ATLAS_CACHE") or PLUGINS_DIR.parent / ".cache")
     name = hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:32]
     return cache / "atlas-render" / f"{name}.keys"
+
+
+def forget_stale_keys(folder: Path, days: int = KEYS_KEPT_DAYS) -> None:
+    """Delete the keys of outputs that no build wrote for days (each test run leaves those of its temporary
+    outputs): the next build of such an output builds every page, as for a new one."""
+    limit = time.time() - days * 86400
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_file() and entry.stat().st_mtime < limit:
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 def _tree_digest(digest, folder: Path, patterns: tuple[str, ...]) -> None:
