@@ -373,27 +373,31 @@ def test_a_word_only_in_another_language_finds_its_pages_under_that_language(pag
     assert group["name"] == {"en": "English", "ar": "العربية"}[other]  # the language's own name
     assert group["links"] and all(url.startswith(f"/{other}/") for url in group["links"])
     assert f"/{other}/centres/{ABBEY}/" in expected and group["links"] == [f"/{other}/centres/{ABBEY}/"]  # kind ccr
+    assert group["after_own_results"]
     assert group["all"] == f"/{other}/search/?q={quote(word)}&kind=ccr"
     assert page.evaluate(_HREFS) == []
     assert word in page.text_content("#atlas-search-status")
     assert page.outside == [] and page.csp_violations == []
 
 
-def test_results_in_the_page_language_come_before_those_in_the_others(page, search_server):
-    """A word of the abbey's description in both French and English, among the places of its kind."""
+def test_a_page_found_in_the_page_language_is_not_listed_again_under_another(page, search_server):
+    """A word of the abbey's description in both French and English: its French page is a result, so its English
+    page is not listed again among the results in other languages."""
     shared = sorted(
         set(re.findall(r"\w{5,}", body_of(SAMPLE_SITE / "centres" / ABBEY / "index.fr.md")))
         & set(re.findall(r"\w{5,}", body_of(SAMPLE_SITE / "centres" / ABBEY / "index.en.md")))
     )
     assert shared, "the abbey's French and English descriptions must share a word"
     page.goto(f"{search_server}/fr/search/?q={quote(shared[0])}&kind=ccr")  # the abbey's kind
-    assert f"/fr/centres/{ABBEY}/" in _result_urls(page, present=[f"/fr/centres/{ABBEY}/"])
-    groups = _other_groups(page)
-    assert f"/en/centres/{ABBEY}/" in groups["en"]["links"]
-    assert all(group["after_own_results"] for group in groups.values())
-    page.wait_for_function(
-        "document.getElementById('atlas-search-status').textContent.includes('autres langues')", timeout=15_000
+    own = _result_urls(page, present=[f"/fr/centres/{ABBEY}/"])
+    page.wait_for_selector(".atlas-search__others[aria-busy=false]", state="attached", timeout=15_000)
+
+    others = page.evaluate(
+        "() => [...document.querySelectorAll('.atlas-search__other-link')].map(a => a.getAttribute('href'))"
     )
+    assert f"/en/centres/{ABBEY}/" not in others
+    assert not {re.sub(r"^/[a-z]+/", "/", url) for url in others} & {url.removeprefix("/fr") for url in own}
+    assert page.locator(".atlas-search__others").is_hidden() == (others == [])
 
 
 def test_site_csp_allows_pagefind_webassembly():

@@ -2,7 +2,8 @@
    labelled search box, the kind and country filters (built from the search page's data-facets, in its
    language), the results in the page's language a page at a time, and the number of results announced to
    screen readers. Then, once those are shown, the first results in each other language (data-others), under
-   its name and marked with its language, with a link to that language's search page for all of them.
+   its name and marked with its language, with a link to that language's search page for all of them: pages
+   whose version in the page's language is among the results shown are left out (the same place, again).
 
    The filters use each place page's Pagefind metadata (kind, country: stable keys), not Pagefind's filter
    index, whose files change from one run to the next (builds must be byte-identical). So with a filter on,
@@ -45,6 +46,7 @@
     // The language's index: one Pagefind bundle, or shards of a large index, searched together.
     var bundles = JSON.parse(box.getAttribute("data-bundles") || "[]");
     var others = JSON.parse(box.getAttribute("data-others") || "[]");
+    var pageLang = document.documentElement.lang;
     var baseUrl = box.getAttribute("data-base-url") || "/";
     var status = document.getElementById("atlas-search-status");
     var params = new URLSearchParams(window.location.search);
@@ -168,12 +170,21 @@
     // -- one search: its results, those that pass the filters, and those shown --------------------------
     var current = null;
 
+    function urlOf(resultData) {
+      return (resultData.meta || {}).url || resultData.url;
+    }
+
+    function samePage(url, lang) {
+      // A page's URL with its language's part replaced: the same for its version in each language.
+      return url.replace("/" + lang + "/", "/*/");
+    }
+
     function item(resultData, linkClass) {
       var li = element("li", { class: "atlas-search__result" });
       // Pagefind reads each page from a file named by its place in the index: the page's own URL is its `url`
       // metadata, which Pagefind's sub-results already use.
       var meta = resultData.meta || {};
-      var url = meta.url || resultData.url;
+      var url = urlOf(resultData);
       var title = element("p", { class: "atlas-search__result-title" });
       title.appendChild(element("a", { class: linkClass, href: url }, meta.title || url));
       li.appendChild(title);
@@ -205,6 +216,7 @@
           }
           var first = null;
           items.forEach(function (resultData) {
+            search.pagesShown[samePage(urlOf(resultData), pageLang)] = true;
             var li = item(resultData, "atlas-search__result-link");
             first = first || li;
             list.appendChild(li);
@@ -258,19 +270,20 @@
     }
 
     // -- the other languages' first results ------------------------------------------------------------
-    function firstMatches(results, search) {
-      // Their data, up to OTHER_SIZE, that pass the filters (checked in batches, OTHER_SCAN results at most).
-      var filtered = Object.keys(search.chosen).length > 0;
-      var last = Math.min(results.length, filtered ? OTHER_SCAN : OTHER_SIZE);
+    function firstMatches(results, lang, search) {
+      // Their data, up to OTHER_SIZE, that pass the filters and are of pages not shown in the page's language
+      // (checked in batches, OTHER_SCAN results at most).
+      var size = Object.keys(search.chosen).length > 0 ? BATCH : OTHER_SIZE;
+      var last = Math.min(results.length, OTHER_SCAN);
       var picked = [];
       function next(from) {
         if (search !== current || picked.length >= OTHER_SIZE || from >= last) {
           return Promise.resolve(picked.slice(0, OTHER_SIZE));
         }
-        var batch = results.slice(from, Math.min(last, from + BATCH));
+        var batch = results.slice(from, Math.min(last, from + size));
         return Promise.all(batch.map(dataOf)).then(function (items) {
           items.forEach(function (resultData) {
-            if (matches(resultData, search.chosen)) {
+            if (matches(resultData, search.chosen) && !search.pagesShown[samePage(urlOf(resultData), lang)]) {
               picked.push(resultData);
             }
           });
@@ -319,7 +332,7 @@
               return module.search(search.term);
             })
             .then(function (found) {
-              return firstMatches(found ? found.results : [], search);
+              return firstMatches(found ? found.results : [], other.lang, search);
             })
             .catch(function () {
               return []; // a language whose index fails to load leaves the others and the page's results
@@ -362,6 +375,7 @@
       var term = input.value.trim();
       var chosen = wanted();
       var search = { term: term, chosen: chosen, matched: [], scanned: 0, shown: 0, limit: PAGE_SIZE, done: false };
+      search.pagesShown = {}; // samePage() of the results shown
       search.chain = Promise.resolve();
       current = search;
       remember(input.value, chosen);
@@ -371,6 +385,7 @@
       while (elsewhere.children.length > 1) {
         elsewhere.removeChild(elsewhere.lastChild);
       }
+      busy(Boolean(term));
       if (!term) {
         say("");
         return;
@@ -394,6 +409,7 @@
         })
         .then(function () {
           if (search === current) {
+            list.setAttribute("aria-busy", "false");
             return searchOthers(search);
           }
         })
@@ -401,7 +417,19 @@
           if (search === current) {
             say(t.error_search);
           }
+        })
+        .then(function () {
+          if (search === current) {
+            busy(false);
+          }
         });
+    }
+
+    function busy(searching) {
+      // Assistive technologies wait for a list being filled (aria-busy) before reading it.
+      [list, elsewhere].forEach(function (region) {
+        region.setAttribute("aria-busy", String(searching));
+      });
     }
 
     var timer = null;
