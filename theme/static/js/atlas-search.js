@@ -3,7 +3,7 @@
    language), the results in the page's language a page at a time, and the number of results announced to
    screen readers. Then, once those are shown, the first results in each other language (data-others), under
    its name and marked with its language, with a link to that language's search page for all of them: pages
-   whose version in the page's language is among the results shown are left out (the same place, again).
+   whose version in the page's language is among its results are left out (the same place, again).
 
    The filters use each place page's Pagefind metadata (kind, country: stable keys), not Pagefind's filter
    index, whose files change from one run to the next (builds must be byte-identical). So with a filter on,
@@ -216,7 +216,6 @@
           }
           var first = null;
           items.forEach(function (resultData) {
-            search.pagesShown[samePage(urlOf(resultData), pageLang)] = true;
             var li = item(resultData, "atlas-search__result-link");
             first = first || li;
             list.appendChild(li);
@@ -283,7 +282,7 @@
         var batch = results.slice(from, Math.min(last, from + size));
         return Promise.all(batch.map(dataOf)).then(function (items) {
           items.forEach(function (resultData) {
-            if (matches(resultData, search.chosen) && !search.pagesShown[samePage(urlOf(resultData), lang)]) {
+            if (matches(resultData, search.chosen) && !search.pagesFound[samePage(urlOf(resultData), lang)]) {
               picked.push(resultData);
             }
           });
@@ -324,39 +323,49 @@
     }
 
     function searchOthers(search) {
-      // Once the page language's results are shown: each other language searched, in the site's order.
-      return Promise.all(
-        others.map(function (other) {
-          return pagefind(other.bundles)
-            .then(function (module) {
-              return module.search(search.term);
-            })
-            .then(function (found) {
-              return firstMatches(found ? found.results : [], other.lang, search);
-            })
-            .catch(function () {
-              return []; // a language whose index fails to load leaves the others and the page's results
-            });
+      // Once the page language's results are shown: the pages they are (the first OTHER_SCAN), then each other
+      // language searched, in the site's order.
+      return Promise.all(search.matched.slice(0, OTHER_SCAN).map(dataOf))
+        .then(function (found) {
+          found.forEach(function (resultData) {
+            search.pagesFound[samePage(urlOf(resultData), pageLang)] = true;
+          });
+          return Promise.all(others.map(function (other) {
+            return searchOther(other, search);
+          }));
         })
-      ).then(function (groups) {
-        if (search !== current) {
-          return;
-        }
-        groups.forEach(function (items, i) {
-          if (items.length) {
-            elsewhere.appendChild(otherLanguage(others[i], items, search));
-            search.othersShown = true;
+        .then(function (groups) {
+          if (search !== current) {
+            return;
           }
-        });
-        elsewhere.hidden = !search.othersShown;
-        if (search.othersShown) {
-          search.chain = search.chain.then(function () {
-            if (search === current && search.done) {
-              sayCount(search);
+          groups.forEach(function (items, i) {
+            if (items.length) {
+              elsewhere.appendChild(otherLanguage(others[i], items, search));
+              search.othersShown = true;
             }
           });
-        }
-      });
+          elsewhere.hidden = !search.othersShown;
+          if (search.othersShown) {
+            search.chain = search.chain.then(function () {
+              if (search === current && search.done) {
+                sayCount(search);
+              }
+            });
+          }
+        });
+    }
+
+    function searchOther(other, search) {
+      return pagefind(other.bundles)
+        .then(function (module) {
+          return module.search(search.term);
+        })
+        .then(function (found) {
+          return firstMatches(found ? found.results : [], other.lang, search);
+        })
+        .catch(function () {
+          return []; // a language whose index fails to load leaves the others and the page's results
+        });
     }
 
     function remember(term, chosen) {
@@ -375,7 +384,7 @@
       var term = input.value.trim();
       var chosen = wanted();
       var search = { term: term, chosen: chosen, matched: [], scanned: 0, shown: 0, limit: PAGE_SIZE, done: false };
-      search.pagesShown = {}; // samePage() of the results shown
+      search.pagesFound = {}; // samePage() of the page language's results (the first OTHER_SCAN)
       search.chain = Promise.resolve();
       current = search;
       remember(input.value, chosen);
