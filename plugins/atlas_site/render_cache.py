@@ -154,9 +154,9 @@ class RenderCache:
             self.made_dirs.add(folder)
 
     def record(self, relative: str, key: str, attachments: list[str], digest: str = "") -> None:
-        """Remember a file written by this build: its key, the files it brought and (for pages) the digest a
-        plugin made of it (AtlasSite.page_digest: the search's, of what it indexes), which tells the search
-        whether a language's pages changed without reading them again."""
+        """Remember a file written by this build: its key, the files it brought and (for pages) the digest the
+        plugins made of it (their page_digest, extensions.py: the search's, of what Pagefind reads of it), which
+        tells the search whether a shard's pages changed without reading them again."""
         self.pages[relative] = [key, sorted(set(attachments)), digest]
 
     def replace_folder(self, relative: str) -> None:
