@@ -270,7 +270,7 @@
 
     // -- the other languages' first results ------------------------------------------------------------
     function firstMatches(results, lang, search) {
-      // Their data, up to OTHER_SIZE, that pass the filters and are of pages not shown in the page's language
+      // Their data, up to OTHER_SIZE, that pass the filters and are of pages the page's language did not find
       // (checked in batches, OTHER_SCAN results at most).
       var size = Object.keys(search.chosen).length > 0 ? BATCH : OTHER_SIZE;
       var last = Math.min(results.length, OTHER_SCAN);
