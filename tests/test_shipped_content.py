@@ -94,3 +94,15 @@ def test_every_page_of_the_real_site_declares_its_language_canonical_and_alterna
         if lang and not (languages | {"x-default"}) <= alternates:
             faults.append(f"{relative}: hreflang alternates {sorted(alternates)}")
     assert faults == []
+
+
+def test_no_page_of_the_real_site_shows_a_line_break_backslash(real_build):
+    """Editors end lines with a backslash to break them (CommonMark): the pages show breaks, not backslashes."""
+    shown = [
+        str(page.relative_to(real_build))
+        for page in sorted(real_build.rglob("index.html"))
+        if "\\\n" in soup_of(real_build, str(page.parent.relative_to(real_build))).get_text()
+    ]
+    assert shown == []
+    address = soup_of(real_build, "/fr/contact/").find(string=lambda text: "Hôtel de Massa" in text).parent
+    assert address.name == "p" and len(address.find_all("br")) == 3
