@@ -242,7 +242,9 @@ def page(browser, search_server):
     context.close()
 
 
-_HREFS = "() => [...document.querySelectorAll('.atlas-search__result-link')].map(a => a.getAttribute('href'))"
+def _hrefs(page, links: str = ".atlas-search__result-link") -> list[str]:
+    """The addresses of the links shown (by default, the results in the page's language)."""
+    return page.eval_on_selector_all(links, "links => links.map(a => a.getAttribute('href'))")
 
 
 def _result_urls(page, present=(), absent=()) -> set[str]:
@@ -256,7 +258,7 @@ def _result_urls(page, present=(), absent=()) -> set[str]:
         arg=[list(present), list(absent)],
         timeout=15_000,
     )
-    return {href.split("#")[0] for href in page.evaluate(_HREFS)}
+    return {href.split("#")[0] for href in _hrefs(page)}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -365,17 +367,14 @@ def test_a_word_only_in_another_language_finds_its_pages_under_that_language(pag
 
     assert list(groups) == [other]
     group = groups[other]
-    assert (group["lang"], group["dir"], group["list"]) == (
-        other,
-        "rtl" if other == "ar" else "ltr",
-        [other, group["dir"]],
-    )
+    direction = "rtl" if other == "ar" else "ltr"
+    assert (group["lang"], group["dir"]) == (other, direction) and group["list"] == [other, direction]
     assert group["name"] == {"en": "English", "ar": "العربية"}[other]  # the language's own name
     assert group["links"] and all(url.startswith(f"/{other}/") for url in group["links"])
     assert f"/{other}/centres/{ABBEY}/" in expected and group["links"] == [f"/{other}/centres/{ABBEY}/"]  # kind ccr
     assert group["after_own_results"]
     assert group["all"] == f"/{other}/search/?q={quote(word)}&kind=ccr"
-    assert page.evaluate(_HREFS) == []
+    assert _hrefs(page) == []
     assert word in page.text_content("#atlas-search-status")
     assert page.outside == [] and page.csp_violations == []
 
@@ -392,9 +391,7 @@ def test_a_page_found_in_the_page_language_is_not_listed_again_under_another(pag
     own = _result_urls(page, present=[f"/fr/centres/{ABBEY}/"])
     page.wait_for_selector(".atlas-search__others[aria-busy=false]", state="attached", timeout=15_000)
 
-    others = page.evaluate(
-        "() => [...document.querySelectorAll('.atlas-search__other-link')].map(a => a.getAttribute('href'))"
-    )
+    others = _hrefs(page, ".atlas-search__other-link")
     assert f"/en/centres/{ABBEY}/" not in others
     assert not {re.sub(r"^/[a-z]+/", "/", url) for url in others} & {url.removeprefix("/fr") for url in own}
     assert page.locator(".atlas-search__others").is_hidden() == (others == [])
@@ -655,13 +652,19 @@ def test_a_template_change_outside_main_indexes_no_page_again_and_one_inside_ind
     assert sorted(bundles_made(log)) == every_bundle
 
 
+def _built_bundle(tmp_path: Path) -> Path:
+    """A bundle as Pagefind leaves it, reduced to one fragment."""
+    built = tmp_path / "built"
+    (built / "fragment").mkdir(parents=True)
+    (built / "fragment" / "a.pf_fragment").write_bytes(b"fragment")
+    return built
+
+
 def test_a_shard_keeps_its_most_recently_used_bundles_only(tmp_path):
     from atlas_search.shard_cache import KEPT, ShardCache
 
     kept = ShardCache(tmp_path / "cache")
-    built = tmp_path / "built"
-    (built / "fragment").mkdir(parents=True)
-    (built / "fragment" / "a.pf_fragment").write_bytes(b"fragment")
+    built = _built_bundle(tmp_path)
     for number in range(KEPT):
         kept.store("pagefind/fr/0", f"digest-{number}", built)
         time.sleep(0.01)  # distinct times of use
@@ -680,9 +683,7 @@ def test_a_bundle_left_half_stored_by_a_stopped_build_is_deleted_once_stale(tmp_
     from atlas_search.shard_cache import STALE, ShardCache
 
     kept = ShardCache(tmp_path / "cache")
-    built = tmp_path / "built"
-    (built / "fragment").mkdir(parents=True)
-    (built / "fragment" / "a.pf_fragment").write_bytes(b"fragment")
+    built = _built_bundle(tmp_path)
     slot = tmp_path / "cache" / "fr" / "0"
     stale, storing = slot / ".digest-old.1.1" / "fragment", slot / ".digest-now.2.2" / "fragment"
     for folder in (stale, storing):
