@@ -4,7 +4,7 @@ Chinese drawn with a font that has its glyphs, referenced by og:image and twitte
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageFont, features
+from PIL import Image, ImageChops, ImageFont, features
 from support import LANGUAGES, SAMPLE_SITE, copy_sample_site, soup_of
 
 ABBEY = "abbaye-d-exemple"
@@ -86,3 +86,18 @@ def test_cards_are_cached_by_their_inputs(tmp_path, monkeypatch):
     new = set(second) - set(first)
     assert len(new) == 1, "only the English card of the renamed place is drawn again"
     assert all(second[name] == first[name] for name in first)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "zh"])
+def test_saved_card_has_the_colours_it_was_drawn_with(tmp_path, lang):
+    from atlas_cards.cards import card_png, render_card
+
+    text = (SAMPLE_SITE / "centres" / ABBEY / f"index.{lang}.md").read_text(encoding="utf-8")
+    name = text.split("name:")[1].splitlines()[0].strip()
+    fields = {"lang": lang, "rtl": lang == "ar", "name": name, "kind": name, "where": name, "site": name}
+    drawn = render_card(fields)
+    card_png(drawn, tmp_path / "card.png")
+    with Image.open(tmp_path / "card.png") as saved:
+        assert saved.size == (1200, 630)
+        difference = ImageChops.difference(drawn, saved.convert("RGB"))
+    assert max(high for _, high in difference.getextrema()) <= 8, "a colour of the drawing is not in the palette"

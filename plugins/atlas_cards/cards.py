@@ -117,6 +117,28 @@ def render_card(fields: dict) -> Image.Image:
 
 
 @cache
+def card_palette() -> Image.Image:
+    """Every colour a card has: the background, and each text colour blended into it in 85 steps (the edges of
+    anti-aliased letters). Nothing is drawn over anything but the background."""
+    colours = [
+        tuple(round(back + (front - back) * step / 84) for back, front in zip(BACKGROUND, colour, strict=True))
+        for colour in (TEXT, ACCENT, MUTED)
+        for step in range(85)
+    ]
+    flat = [channel for colour in dict.fromkeys(colours) for channel in colour]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(flat)
+    return palette
+
+
+def card_png(image: Image.Image, path) -> None:
+    """Save the card as a palette PNG: a third of the pixels' bytes to compress, so it takes 5 ms instead of 17
+    and the file is half as big; the palette's nearest colours are at most a few levels off the drawing's."""
+    card = image.quantize(palette=card_palette(), dither=Image.Dither.NONE)
+    card.save(path, "PNG", optimize=False, compress_level=3)
+
+
+@cache
 def _code_and_fonts_digest() -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes())
     for path in FONTS.values():
@@ -142,9 +164,7 @@ def cached_card(fields: dict, cache_dir: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(suffix=".png", dir=path.parent)
         os.close(handle)
-        # Level 3, not Pillow's 6: 9 ms instead of 13 to 21 for a card, for files about a quarter larger (some
-        # 40 KB, fetched only by link previews); drawing 8,000 cards was most of a build from empty caches.
-        render_card(fields).save(temporary, "PNG", optimize=False, compress_level=3)
+        card_png(render_card(fields), temporary)
         os.chmod(temporary, 0o644)  # mkstemp makes it 0600; the site's copy is often a hard link of it
         os.replace(temporary, path)
     return path
