@@ -54,7 +54,8 @@ def ui_translations(_) -> dict[str, str]:
         "searching": _("Searching for %(term)s…") % {"term": term},
         "results_label": _("Search results"),
         "other_languages": _("Results in other languages"),
-        "other_languages_below": _("Results in other languages are listed below."),
+        "results_then_other_languages": _("%(results)s. Results in other languages are listed below.")
+        % {"results": "[RESULTS]"},
         "all_results_in": _("%(language)s: all results") % {"language": "[LANGUAGE]"},
         "error_search": _("Search failed"),
         "loading": _("Loading"),

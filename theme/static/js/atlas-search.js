@@ -266,7 +266,9 @@
     function sayCount(search) {
       var count = search.matched.length;
       var template = count === 0 ? t.zero_results : count === 1 ? t.one_result : t.many_results;
-      say(fill(template, search.term, count) + (search.othersShown ? " " + t.other_languages_below : ""));
+      var results = fill(template, search.term, count);
+      // One translated sentence pair: how two sentences follow each other differs by script (no space in Chinese).
+      say(search.othersShown ? t.results_then_other_languages.split("[RESULTS]").join(results) : results);
     }
 
     // -- the other languages' first results ------------------------------------------------------------
