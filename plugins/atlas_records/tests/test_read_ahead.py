@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
-from atlas_records import load_atlas
+from atlas_records import load_atlas, read_ahead
 from atlas_records.read_ahead import KeysAhead, keys_sent
 
 SAMPLE_SITE = Path(__file__).resolve().parents[3] / "tests" / "sample-site"
@@ -26,6 +27,36 @@ def test_the_keys_made_ahead_are_those_a_load_makes_itself(tmp_path):
     made_here = keys_of(load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path))
 
     assert made_here and sent_through_a_pipe(KeysAhead(SAMPLE_SITE, tmp_path)) == made_here
+
+
+def started_threads(monkeypatch) -> list[str]:
+    names, start = [], threading.Thread.start
+
+    def recorded(thread):
+        names.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", recorded)
+    return names
+
+
+def test_records_read_quickly_are_keyed_by_one_thread(monkeypatch, tmp_path):
+    monkeypatch.setattr(read_ahead, "BATCH", 2)
+    monkeypatch.setattr(read_ahead, "SLOW", 60.0)
+    names = started_threads(monkeypatch)
+
+    assert sent_through_a_pipe(KeysAhead(SAMPLE_SITE, tmp_path))
+    assert [name for name in names if name.startswith("keys-ahead")] == ["keys-ahead"]
+
+
+def test_records_read_slowly_are_keyed_by_helper_threads_too_with_the_same_keys(monkeypatch, tmp_path):
+    made_here = keys_of(load_atlas(SAMPLE_SITE, LANGUAGES, "fr", cache_dir=tmp_path))
+    monkeypatch.setattr(read_ahead, "BATCH", 2)
+    monkeypatch.setattr(read_ahead, "SLOW", 0.0)  # every batch is slow: helpers start after the first
+    names = started_threads(monkeypatch)
+
+    assert sent_through_a_pipe(KeysAhead(SAMPLE_SITE, tmp_path)) == made_here
+    assert len([name for name in names if name.startswith("keys-ahead")]) == read_ahead.THREADS
 
 
 def test_a_load_given_the_keys_reads_no_record_file_and_loads_the_same_atlas(monkeypatch, tmp_path):
