@@ -162,6 +162,11 @@ def publish_cached(files: dict[str, Path], output: Path) -> list[str]:
     """Put cached files (relative path in the site -> cached file) into the site; return the relative paths."""
     for relative, cached in sorted(files.items()):
         target = Path(output) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(cached, target)
+        try:
+            link_or_copy(cached, target)
+        except FileNotFoundError:
+            # Its folder is not made yet. Most are (a card goes beside its page): asking first cost a failed
+            # mkdir and a stat for each of 8,000 cards.
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(cached, target)
     return sorted(files)
