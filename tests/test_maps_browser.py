@@ -235,3 +235,17 @@ def test_maps_work_under_the_sites_content_security_policy(browser, real_build, 
         context.close()
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("path, has_list", [("/fr/centres/abbaye-de-noirlac/", False), ("/ar/centres/", True)])
+def test_printed_map_leaves_out_its_controls_and_keeps_its_attribution(page, path, has_list):
+    open_map(page, path)
+    controls = "#atlas_map .leaflet-control-zoom, .map-filters, .map-skip, .map-embed"
+    assert any(element.is_visible() for element in page.locator(controls).all()), "controls on screen"
+
+    page.emulate_media(media="print")
+
+    assert not [element for element in page.locator(controls).all() if element.is_visible()]
+    assert page.locator("#atlas_map").is_visible()
+    assert page.locator("#atlas_map .leaflet-control-attribution").is_visible()
+    assert page.locator("[data-map-list] li[data-place]").first.is_visible() == has_list
