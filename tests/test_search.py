@@ -145,6 +145,26 @@ def test_index_holds_the_description_not_the_page_furniture(sample_build, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_index_of_a_country_holds_its_places_not_the_maps_controls(sample_build, lang):
+    # The map's legend, skip link, status and filters on every country page made a search for "legend" or
+    # "zoom" return every country.
+    url = f"/{lang}/countries/fr/"
+    content = indexed_pages(sample_build / "pagefind" / lang / "0")[url]["content"].replace("\u200b", "")
+    page = soup_of(sample_build, url)
+    controls = [
+        page.select_one(".map-skip").get_text(strip=True),
+        page.select_one(".map-legend__title").get_text(strip=True),
+        # Of the legend, the entry for groups of places (its kinds are also the places' kinds, which stay).
+        page.select_one(".map-legend__items .atlas-cluster").next_sibling.strip(),
+        page.select_one(".map-status").get_text(strip=True),
+        page.select_one(".map-list__title").get_text(strip=True),
+    ]
+    places = [title.get_text(strip=True) for title in page.select("[data-map-list] .card__title")]
+    assert places and all(name in content for name in places)
+    assert [text for text in controls if text in content] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_term_and_its_description_stay_two_words_in_the_index(sample_build, lang):
     # <dt>Kind</dt><dd>Seminar</dd> with nothing between them was indexed as the one word "KindSeminar".
     checked = 0
