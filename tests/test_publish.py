@@ -177,6 +177,15 @@ def test_publishconf_needs_an_absolute_siteurl_and_uses_it(tmp_path, monkeypatch
     # The code to embed the place's map (atlas_maps) gives the public address of its embed page.
     code = BeautifulSoup(place, "html.parser").select_one("details.map-embed pre code").get_text()
     assert 'src="https://example.org/atlas/en/embed/centres/abbaye-d-exemple/"' in code
+    # Link previews fetch the card and the page by the addresses in the sharing metadata: absolute ones.
+    meta = {
+        tag.get("property") or tag.get("name"): tag["content"]
+        for tag in BeautifulSoup(place, "html.parser").select("meta[property^='og:'], meta[name^='twitter:']")
+    }
+    card = "https://example.org/atlas/en/centres/abbaye-d-exemple/card.png"
+    assert (meta["og:image"], meta["twitter:image"]) == (card, card)
+    assert meta["og:url"] == "https://example.org/atlas/en/centres/abbaye-d-exemple/"
+    assert (tmp_path / "public" / "en" / "centres" / "abbaye-d-exemple" / "card.png").is_file()
 
 
 # -- reproducible builds --------------------------------------------------------------------------------
