@@ -185,3 +185,31 @@ def test_axe_reports_a_violation_added_to_a_page(visit, sample_server):
     page = visit.open(sample_server + "/fr/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/none.png\">')")
     assert "image-alt" in [v["id"] for v in visit.axe_violations()]
+
+
+# A page of each kind whose widest part once made a 320-pixel screen scroll sideways: the map's and the search's
+# filters (a select is as wide as its longest option), a fact sheet's QR code beside its title, a programme's
+# table of figures. With the element shown only once its script ran, when there is one.
+NARROW_PAGES = [
+    ("/en/", ".map-filters:not([hidden]) select"),
+    ("/ar/centres/", ".map-filters:not([hidden]) select"),
+    ("/fr/search/?q=abbaye", ".atlas-search__result-link"),
+    ("/ar/centres/chartreuse-de-neuville/print/", None),
+    ("/fr/programmes/odyssee/", None),
+    ("/zh/centres/abbaye-de-noirlac/", None),
+]
+
+
+@pytest.mark.parametrize(("path", "shown"), NARROW_PAGES)
+def test_shipped_page_fits_a_320_pixel_screen_without_scrolling_sideways(visit, real_server, path, shown):
+    """WCAG 1.4.10, reflow: 320 CSS pixels wide, a page scrolls up and down only."""
+    visit.page.set_viewport_size({"width": 320, "height": 640})
+    page = visit.open(real_server + path)
+    if shown:
+        page.wait_for_selector(shown, timeout=10_000)
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => !e.closest('.leaflet-container') && e.getBoundingClientRect().right > innerWidth + 1)
+            .map(e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 40))"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide[-5:]
