@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -149,11 +150,55 @@ def test_stylesheet_is_served_and_applied(visit, sample_server):
     assert page.evaluate("document.styleSheets[0].cssRules.length") > 0
 
 
-def test_root_sends_the_browser_to_the_french_home(visit, sample_server):
+def test_svg_icon_looks_like_the_drawn_png_icon(visit, sample_server, sample_build):
+    """favicon.svg (written as text) and apple-touch-icon.png (drawn by Pillow) come from one geometry."""
+    from PIL import Image, ImageChops, ImageDraw
+
     page = visit.page
-    page.goto(sample_server + "/")
-    page.wait_for_url(sample_server + "/fr/", timeout=10_000)
-    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.set_viewport_size({"width": 180, "height": 180})
+    visit.open(sample_server + "/favicon.svg")
+    shown = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    drawn = Image.open(sample_build / "apple-touch-icon.png").convert("RGB")
+    inside = Image.new("L", (180, 180), 0)
+    ImageDraw.Draw(inside).ellipse((10, 10, 170, 170), fill=255)  # the SVG's corners are rounded, the PNG's not
+    far_off = ImageChops.difference(shown, drawn).convert("L").point(lambda value: 255 if value > 48 else 0)
+    differing = ImageChops.multiply(far_off, inside).histogram()[255]
+    assert differing < 180 * 2, f"{differing} pixels differ: the SVG and the PNG icons are not the same drawing"
+
+
+@pytest.mark.parametrize(
+    ("languages", "home"),
+    [
+        (["fr-FR"], "fr"),
+        (["en-GB", "fr"], "en"),
+        (["ar-LB"], "ar"),
+        (["zh-TW"], "zh"),
+        (["de-DE", "ar", "en"], "ar"),  # the first one the atlas is written in
+        (["de-DE"], "fr"),  # none of them: the default language
+    ],
+)
+def test_root_sends_the_browser_to_the_home_in_its_language(browser, sample_server, languages, home):
+    context = browser.new_context(locale=languages[0])
+    try:
+        # Playwright's locale gives a single navigator.languages entry: the visitor's other languages are added.
+        context.add_init_script(f"Object.defineProperty(navigator, 'languages', {{get: () => {languages!r}}});")
+        page = context.new_page()
+        page.goto(sample_server + "/")
+        page.wait_for_url(f"{sample_server}/{home}/", timeout=10_000)
+        assert page.evaluate("document.documentElement.lang") == home
+    finally:
+        context.close()
+
+
+def test_root_without_javascript_sends_the_browser_to_the_french_home(browser, sample_server):
+    context = browser.new_context(locale="ar-LB", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(sample_server + "/")
+        page.wait_for_url(sample_server + "/fr/", timeout=10_000)
+        assert page.evaluate("document.documentElement.lang") == "fr"
+    finally:
+        context.close()
 
 
 def test_alias_sends_the_browser_to_the_current_page(visit, sample_server):

@@ -186,6 +186,10 @@ def test_publishconf_needs_an_absolute_siteurl_and_uses_it(tmp_path, monkeypatch
     assert (meta["og:image"], meta["twitter:image"]) == (card, card)
     assert meta["og:url"] == "https://example.org/atlas/en/centres/abbaye-d-exemple/"
     assert (tmp_path / "public" / "en" / "centres" / "abbaye-d-exemple" / "card.png").is_file()
+    # A site served under a path (GitHub Pages' /<repository>/) has its icons there, not at the host's top.
+    icon = BeautifulSoup(place, "html.parser").find("link", rel="icon", type="image/svg+xml")["href"]
+    assert icon == "https://example.org/atlas/favicon.svg"
+    assert (tmp_path / "public" / "favicon.svg").is_file()
 
 
 # -- reproducible builds --------------------------------------------------------------------------------

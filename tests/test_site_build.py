@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from xml.etree import ElementTree
 
 import pytest
 import yaml
 from babel.dates import format_date, format_interval
+from bs4 import BeautifulSoup
+from PIL import Image
 from support import LANGUAGES, SAMPLE_SITE, soup_of, text_of
 
 ABBEY = "abbaye-d-exemple"
@@ -24,6 +28,10 @@ def front_matter(path) -> dict:
 
 def body_of(path) -> str:
     return path.read_text(encoding="utf-8").split("---", 2)[2].strip()
+
+
+def soup_of_file(path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def links(soup) -> set[str]:
@@ -121,10 +129,15 @@ def test_alias_is_not_built_as_a_place_of_its_own(sample_build):
     assert "/fr/centres/old-slug/" not in links(places)
 
 
-def test_root_index_redirects_to_french_home(sample_build):
+def test_root_index_sends_to_the_visitors_language_and_else_to_french_home(sample_build):
     soup = soup_of(sample_build, "/")
     refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
     assert refresh["content"].replace(" ", "") == "0;url=/fr/"
+    assert refresh.parent.name == "noscript"  # else it would win over the script's choice
+    script = soup.find("script", attrs={"data-homes": True})
+    assert json.loads(script["data-homes"]) == {code: f"/{code}/" for code in LANGUAGES}
+    assert script["data-default"] == "/fr/"
+    assert (sample_build / script["src"].lstrip("/")).is_file()
     assert soup.find("link", rel="canonical")["href"] == "/fr/"
     assert {f"/{code}/" for code in LANGUAGES} <= links(soup)
 
@@ -260,3 +273,45 @@ def test_last_verified_date_is_formatted_for_the_page_language(sample_build, lan
     sources = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/").select_one("section.sources")
     assert expected in sources.get_text()
     assert facts["last_verified"].isoformat() not in sources.get_text()
+
+
+# -- the site's icon ------------------------------------------------------------------------------------
+ICON_RELS = ("icon", "apple-touch-icon")
+
+
+def icon_links(soup) -> set[tuple[str, str]]:
+    return {(" ".join(link["rel"]), link["href"]) for link in soup.find_all("link", rel=ICON_RELS)}
+
+
+def test_every_page_links_the_site_icons_and_they_are_written(sample_build):
+    pages = [
+        path
+        for path in sample_build.rglob("*.html")
+        if "embed" not in path.parts and "http-equiv" not in path.read_text(encoding="utf-8")  # framed, redirects
+    ]
+    assert len(pages) > 50
+    found = {path.relative_to(sample_build).as_posix(): icon_links(soup_of_file(path)) for path in pages}
+    expected = {("icon", "/favicon.ico"), ("icon", "/favicon.svg"), ("apple-touch-icon", "/apple-touch-icon.png")}
+    assert {page: links for page, links in found.items() if links != expected} == {}
+    for _, href in expected:
+        assert (sample_build / href.lstrip("/")).stat().st_size > 0
+
+
+def test_site_icons_have_the_sizes_browsers_and_phones_ask_for(sample_build):
+    with Image.open(sample_build / "favicon.ico") as ico:
+        assert ico.info["sizes"] == {(16, 16), (32, 32), (48, 48)}
+        ico.size = (48, 48)
+        small = ico.convert("RGBA")
+    with Image.open(sample_build / "apple-touch-icon.png") as touch:
+        assert touch.size == (180, 180)
+        assert touch.mode == "RGB"  # iOS shows transparency as black
+        touch.load()
+    gold, navy, white = (255, 210, 122), (31, 51, 80), (255, 255, 255)
+    for image, corner_alpha in ((small, 0), (touch.convert("RGBA"), 255)):
+        size = image.width
+        assert image.getpixel((size // 2, size // 2))[:3] == gold
+        assert image.getpixel((size // 2, round(size * 10 / 64)))[:3] == white  # on the ring (radius 22 of 64)
+        assert image.getpixel((size // 2, round(size * 3 / 64)))[:3] == navy
+        assert image.getpixel((0, 0))[3] == corner_alpha  # the ICO's corners are rounded, the phone's square
+    svg = ElementTree.fromstring((sample_build / "favicon.svg").read_bytes())
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg" and svg.get("viewBox") == "0 0 64 64"

@@ -15,6 +15,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 
 from .dependencies import Dependencies
 from .i18n import Formatter, load_translations
+from .icons import ICON_FILES, write_icons
 from .labels import DISCIPLINES, KINDS
 from .markup import MarkdownRenderer
 from .render_cache import RenderCache
@@ -63,6 +64,7 @@ class AtlasSite:
         self.languages = config["languages"]
         self.default_language = config["default_language"]
         self.siteurl = pelican_settings.get("SITEURL", "").rstrip("/")
+        self.icon_urls = {name: f"{self.siteurl}/{file}" for name, file in ICON_FILES.items()}
         self.markdown = MarkdownRenderer(build_cache_dir(theme) / "atlas-markdown")
         self.today = build_date()
         self.theme = Path(theme)
@@ -394,6 +396,7 @@ class AtlasSite:
         # The views of the languages rendered here hold what they built; the others' are made again.
         views_by_lang = {lang: self.views_by_lang.get(lang) or self.activate(lang) for lang in self.languages}
         written.append(self.write_root(output))
+        written += write_icons(output)
         site_written.send(self, output=output, views_by_lang=views_by_lang)
         cache.save()
         self.markdown.save(
@@ -502,6 +505,7 @@ class AtlasSite:
             "current_path": parts,
             "home_url": self.url(lang),
             "static": f"{self.siteurl}/theme",
+            "icons": self.icon_urls,
             "repo_url": self.settings.get("REPO_URL"),
             "build_date": views.fmt.date(self.today),
         }
@@ -551,6 +555,8 @@ class AtlasSite:
             "lang": lang,
             "dir": self.direction(lang),
             "target": self.url(lang),
+            "homes": {code: self.url(code) for code in self.languages},
+            "static": f"{self.siteurl}/theme",
             "name": self.settings.get("SITENAME", ""),
             "languages": [
                 {"lang": c, "name": self.formatters[c].language_name(c), "url": self.url(c), "dir": self.direction(c)}
