@@ -171,3 +171,42 @@ def test_a_photo_replaced_under_the_same_name_is_published_anew_by_a_rebuild(tmp
     for lang in LANGUAGES:
         sources = {img["src"] for img in soup_of(output, f"/{lang}/centres/{ABBEY}/").select("figure.place-photo img")}
         assert sources and all((output / src.lstrip("/")).exists() for src in sources)
+
+
+def test_cards_and_photos_no_build_used_for_two_weeks_leave_the_cache(tmp_path, monkeypatch):
+    import os
+    import time
+
+    import tasks
+
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    root = copy_sample_site(tmp_path / "site")
+    make_photo(root / "centres" / ABBEY / "photos" / "cloitre.jpg")
+    facts = root / "centres" / ABBEY / "index.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    assert tasks.build_site(output=tmp_path / "one", root=root) == 0
+    caches = [tmp_path / "cache" / name for name in ("atlas-cards", "atlas-images")]
+    month_ago = time.time() - 30 * 86400
+    used = {}
+    for cache in caches:
+        used[cache] = sorted(p for p in cache.glob("??/*") if not p.name.startswith("."))
+        assert used[cache], f"the sample site put nothing in {cache.name}"
+        for path in [*used[cache], *cache.glob(".pruned")]:  # the first build used them, and pruned, a month ago
+            os.utime(path, (month_ago, month_ago))
+    forgotten = [
+        tmp_path / "cache" / "atlas-cards" / "ff" / "f0.png",
+        tmp_path / "cache" / "atlas-images" / "ff" / "f0",
+    ]
+    forgotten[0].parent.mkdir(exist_ok=True)
+    forgotten[0].write_bytes(b"a card of a place renamed long ago")
+    forgotten[1].mkdir(parents=True)
+    for path in forgotten:
+        os.utime(path, (month_ago, month_ago))
+
+    assert tasks.build_site(output=tmp_path / "two", root=root) == 0
+
+    assert [path for path in forgotten if path.exists()] == []
+    for cache in caches:
+        assert all(path.stat().st_mtime > time.time() - 3600 for path in used[cache]), "used: marked, kept"
+    with Image.open(tmp_path / "two" / "fr" / "centres" / ABBEY / "card.png") as card:
+        assert card.size == (1200, 630)

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from atlas_images.images import publish_cached
+from atlas_site.cache_pruning import mark_used, prune_unused
 from atlas_site.extensions import plugin_enabled
 from atlas_site.site import build_cache_dir
 from PIL import Image, ImageDraw, ImageFont, features
@@ -221,7 +222,9 @@ class CardBuild:
         relative = f"{views.lang}/{parts[0]}/{parts[1]}/{CARD_NAME}"
         # Drawn (when not cached yet) in write(), on every core: cards are the bulk of a build with a cold cache.
         path = card_path(fields, self.cache)
-        if not path.is_file():
+        try:
+            mark_used(path, path.stat().st_mtime)
+        except FileNotFoundError:
             self.pending.setdefault(path, fields)
         self.files[relative] = path
         self.site.attach(relative)
@@ -257,7 +260,9 @@ class CardBuild:
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> list[str]:
         self.draw_pending()
-        return publish_cached(self.files, output)
+        written = publish_cached(self.files, output)
+        prune_unused(self.cache)
+        return written
 
 
 def _draw(fields: dict, cache_dir: Path) -> str:

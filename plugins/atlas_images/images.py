@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from atlas_site.cache_pruning import mark_used, prune_unused
 from atlas_site.extensions import plugin_enabled
 from atlas_site.render_cache import link_or_copy
 from atlas_site.site import build_cache_dir
@@ -60,6 +61,7 @@ def publish_photo(source: Path, cache: Path) -> dict:
     if manifest.is_file():
         variants = json.loads(manifest.read_text(encoding="utf-8"))
         if all((folder / v["file"]).is_file() for v in variants):
+            mark_used(folder, folder.stat().st_mtime)
             return {"key": key, "folder": folder, "variants": variants}
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".making-", dir=folder.parent))
@@ -155,7 +157,9 @@ class ImageBuild:
         }
 
     def write(self, output: Path, views_by_lang: dict | None = None) -> list[str]:
-        return publish_cached(self.files, output)
+        written = publish_cached(self.files, output)
+        prune_unused(self.cache)
+        return written
 
 
 def publish_cached(files: dict[str, Path], output: Path) -> list[str]:
