@@ -72,8 +72,8 @@ def browser():
 class Visit:
     """One page load with every request off 127.0.0.1 aborted and recorded."""
 
-    def __init__(self, browser):
-        self.context = browser.new_context()
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(**options)
         self.blocked: list[str] = []
         self.blocked_types: dict[str, str] = {}
         self.context.route("**/*", self._route)
@@ -230,6 +230,70 @@ def test_axe_reports_a_violation_added_to_a_page(visit, sample_server):
     page = visit.open(sample_server + "/fr/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/none.png\">')")
     assert "image-alt" in [v["id"] for v in visit.axe_violations()]
+
+
+# -- dark pages ---------------------------------------------------------------------------------------------
+DARK_PAGES = [
+    "/fr/",  # the network map, its filters and list, the kind badges
+    "/ar/centres/abbaye-d-exemple/",  # the facts, a place map, the sources
+    "/ar/centres/prieure-imaginaire/",  # the notice of a text in another language
+    "/en/programmes/programme-fictif/",  # a table of figures, the calls' status
+    "/zh/statistics/",  # the charts
+    "/fr/search/?q=abbaye",
+]
+
+
+def luminance(css_colour: str) -> float:
+    red, green, blue = (int(part) / 255 for part in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def colour_of(page, selector: str, prop: str) -> str:
+    return page.eval_on_selector(selector, f"e => getComputedStyle(e)[{prop!r}]")
+
+
+def background_of(page) -> str:
+    """The page's background: the body's, else (transparent) the root element's."""
+    body = colour_of(page, "body", "backgroundColor")
+    return colour_of(page, "html", "backgroundColor") if body == "rgba(0, 0, 0, 0)" else body
+
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_dark_preference_gives_dark_pages_without_wcag_violation(browser, sample_server, path):
+    visit = Visit(browser, color_scheme="dark")
+    try:
+        page = visit.open(sample_server + path)
+        page.wait_for_timeout(500)  # the map, the charts or the search results drawn by their scripts
+        assert luminance(background_of(page)) < 0.1
+        assert luminance(colour_of(page, "main", "color")) > 0.8
+        violations = visit.axe_violations()
+        assert not violations, f"axe found {len(violations)} violation(s) on {path}:\n{readable(violations)}"
+    finally:
+        visit.close()
+
+
+def test_a_map_keeps_its_light_palette_on_a_dark_page(browser, sample_server):
+    visit = Visit(browser, color_scheme="dark")
+    try:
+        page = visit.open(sample_server + "/en/centres/abbaye-d-exemple/")
+        page.wait_for_selector(".atlas-map .leaflet-control-attribution a")
+        assert luminance(colour_of(page, ".atlas-map .leaflet-control-attribution", "backgroundColor")) > 0.9
+        assert luminance(colour_of(page, ".atlas-map .leaflet-control-attribution a", "color")) < 0.3
+        assert luminance(colour_of(page, "main a[href]", "color")) > 0.4  # the page's links are light
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/en/centres/abbaye-d-exemple/", "/ar/centres/abbaye-d-exemple/print/"])
+def test_a_page_printed_with_a_dark_preference_is_dark_on_white(browser, sample_server, path):
+    visit = Visit(browser, color_scheme="dark")
+    try:
+        page = visit.open(sample_server + path)
+        page.emulate_media(media="print", color_scheme="dark")
+        assert luminance(background_of(page)) > 0.95
+        assert luminance(colour_of(page, "main", "color")) < 0.1
+    finally:
+        visit.close()
 
 
 # A page of each kind whose widest part once made a 320-pixel screen scroll sideways: the map's and the search's
