@@ -315,3 +315,19 @@ def test_site_icons_have_the_sizes_browsers_and_phones_ask_for(sample_build):
         assert image.getpixel((0, 0))[3] == corner_alpha  # the ICO's corners are rounded, the phone's square
     svg = ElementTree.fromstring((sample_build / "favicon.svg").read_bytes())
     assert svg.tag == "{http://www.w3.org/2000/svg}svg" and svg.get("viewBox") == "0 0 64 64"
+
+
+# -- footer links -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_page_marked_in_footer_is_linked_from_every_page_footer_in_its_language(sample_build, lang):
+    pages = SAMPLE_SITE / "content" / "pages"
+    assert yaml.safe_load((pages / "history" / "index.yaml").read_text(encoding="utf-8"))["in_footer"] is True
+    assert "in_footer" not in yaml.safe_load((pages / "network" / "index.yaml").read_text(encoding="utf-8"))
+    text = pages / "history" / f"index.{lang}.md"
+    name = front_matter(text if text.is_file() else pages / "history" / "index.fr.md")["name"]
+    for url in (f"/{lang}/", f"/{lang}/centres/{ABBEY}/", f"/{lang}/search/"):
+        footer = {a["href"]: a.get_text(strip=True) for a in soup_of(sample_build, url).select("footer.site-footer a")}
+        assert footer.get(f"/{lang}/history/") == name, url
+        assert f"/{lang}/network/" not in footer, url
+    not_found = soup_of_file(sample_build / lang / "404.html")
+    assert f"/{lang}/history/" in {a["href"] for a in not_found.select("footer.site-footer a")}

@@ -65,6 +65,7 @@ class AtlasSite:
         self.default_language = config["default_language"]
         self.siteurl = pelican_settings.get("SITEURL", "").rstrip("/")
         self.icon_urls = {name: f"{self.siteurl}/{file}" for name, file in ICON_FILES.items()}
+        self._footer_links: dict[str, list[dict]] = {}
         self.markdown = MarkdownRenderer(build_cache_dir(theme) / "atlas-markdown")
         self.today = build_date()
         self.theme = Path(theme)
@@ -356,6 +357,16 @@ class AtlasSite:
             item["url"] = self.url(views.lang, *item["parts"])
         return items
 
+    def footer_links(self, views: Views) -> list[dict]:
+        """The editorial pages linked from every page's footer (in_footer), made once per language."""
+        if views.lang not in self._footer_links:
+            pages = sorted((r for r in self.atlas.of_type("page") if r.get("in_footer")), key=lambda r: r["order"])
+            self._footer_links[views.lang] = [
+                {"label": views.text_fields(r)[0].get("name", r.slug), "url": self.url(views.lang, r.slug)}
+                for r in pages
+            ]
+        return self._footer_links[views.lang]
+
     # -- rendering -------------------------------------------------------------------------------
     def render_all(self, output: Path) -> list[str]:
         """Write every page in every language, the alias redirects and the root; return the paths."""
@@ -506,6 +517,7 @@ class AtlasSite:
             "home_url": self.url(lang),
             "static": f"{self.siteurl}/theme",
             "icons": self.icon_urls,
+            "footer_links": self.footer_links(views),
             "repo_url": self.settings.get("REPO_URL"),
             "build_date": views.fmt.date(self.today),
         }
