@@ -337,7 +337,9 @@ def test_every_page_has_sharing_metadata(sample):
             assert props["og:title"].strip()
             alternates = soup.find_all("meta", property="og:locale:alternate")
             assert len(alternates) == len(LANGUAGES) - 1
-            assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+            # Every page has a share card (its record's, else the atlas's): the large Twitter card shows it whole.
+            assert props["og:image"].endswith("/card.png"), path
+            assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
 
 
 @pytest.mark.parametrize(

@@ -29,8 +29,34 @@ def test_every_place_and_programme_has_its_card_in_the_sharing_metadata(sample_b
         assert soup.find("meta", property="og:image:alt")["content"]
 
 
-def test_other_pages_have_no_card(sample_build):
-    assert soup_of(sample_build, "/fr/").find("meta", property="og:image") is None
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_other_pages_share_the_card_of_the_atlas_in_their_language(sample_build, lang):
+    card = f"/{lang}/card.png"
+    with Image.open(sample_build / card.lstrip("/")) as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+    for url in (f"/{lang}/", f"/{lang}/centres/", f"/{lang}/countries/fr/", f"/{lang}/history/", f"/{lang}/search/"):
+        soup = soup_of(sample_build, url)
+        assert soup.find("meta", property="og:image")["content"] == card, url
+        assert soup.find("meta", attrs={"name": "twitter:image"})["content"] == card, url
+        assert soup.find("meta", property="og:image:alt")["content"].startswith(
+            soup.find("meta", property="og:site_name")["content"]
+        )
+    cards = {path.read_bytes() for path in sample_build.glob("*/card.png")}
+    assert len(cards) == len(LANGUAGES), "one card per language, each in its language"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_fact_sheet_is_shared_with_its_place_card(sample_build, lang):
+    sheet = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/print/")
+    assert sheet.find("meta", property="og:image")["content"] == f"/{lang}/centres/{ABBEY}/card.png"
+
+
+def test_a_page_with_a_card_asks_for_the_large_twitter_card(sample_build):
+    # "summary" shows a small square cut out of the 1200×630 card, with its text cut off.
+    for url in ("/fr/", f"/ar/centres/{ABBEY}/", "/zh/programmes/programme-fictif/"):
+        assert (
+            soup_of(sample_build, url).find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
+        )
 
 
 def test_arabic_is_shaped_by_libraqm():
@@ -76,7 +102,7 @@ def test_cards_are_cached_by_their_inputs(tmp_path, monkeypatch):
     assert tasks.build_site(output=tmp_path / "one", root=root) == 0
     cache = tmp_path / "cache" / "atlas-cards"
     first = {p.name: p.stat().st_mtime_ns for p in cache.rglob("*.png")}
-    assert len(first) == 4 * (len(records("centres")) + len(records("programmes")))
+    assert len(first) == 4 * (len(records("centres")) + len(records("programmes")) + 1)  # + the atlas's own
     text = root / "centres" / ABBEY / "index.en.md"
     text.write_text(
         text.read_text(encoding="utf-8").replace("name: Example Abbey", "name: Sample Abbey"), encoding="utf-8"

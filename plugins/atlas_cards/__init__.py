@@ -1,4 +1,5 @@
-"""Atlas cards: a 1200×630 PNG share card for every place and programme in every language.
+"""Atlas cards: a 1200×630 PNG share card for every place and programme in every language, and one of the atlas
+itself per language for the other pages (and a fact sheet shares its place's).
 
 Drawn with Pillow (libraqm shapes Arabic right to left; Chinese uses a CJK font), cached by a hash of
 everything drawn on it, the fonts and this code, and referenced by og:image / twitter:image (partials/meta.html).

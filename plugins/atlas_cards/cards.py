@@ -171,6 +171,12 @@ def cached_card(fields: dict, cache_dir: Path) -> Path:
     return path
 
 
+def card_alt(fields: dict, comma: str) -> str:
+    """What the card says, for those who do not see it: "name — kind, where"."""
+    said = comma.join(text for text in (fields["kind"], fields["where"]) if text)
+    return f"{fields['name']} — {said}" if said else fields["name"]
+
+
 class CardBuild:
     """Cards of one build: made when a place or programme page is rendered, copied beside the page at the end."""
 
@@ -213,27 +219,40 @@ class CardBuild:
             "site": _("Atlas of the Centres culturels de rencontre"),
         }
 
+    def site_fields(self, views) -> dict:
+        """The card of the pages that are not a place's or a programme's: the atlas itself, in their language."""
+        _ = views._
+        return {
+            "lang": views.lang,
+            "rtl": self.site.direction(views.lang) == "rtl",
+            "name": _("Atlas of the Centres culturels de rencontre"),
+            "kind": "",
+            "where": _("The network of heritage sites that live again as cultural centres, in France and abroad."),
+            "site": "",
+        }
+
     def page_context(self, views, parts, context) -> None:
-        if len(parts) != 2 or parts[0] not in self.SECTIONS:
-            return
-        fields = self.fields(views, parts, context)
+        fields = None
+        if 2 <= len(parts) <= 3 and parts[0] in self.SECTIONS:
+            # A fact sheet (centres/<slug>/print/) is shared with its place's card.
+            fields, where = self.fields(views, parts, context), (parts[0], parts[1])
         if fields is None:
-            return
-        relative = f"{views.lang}/{parts[0]}/{parts[1]}/{CARD_NAME}"
-        # Drawn (when not cached yet) in write(), on every core: cards are the bulk of a build with a cold cache.
-        path = card_path(fields, self.cache)
-        try:
-            mark_used(path, path.stat().st_mtime)
-        except FileNotFoundError:
-            self.pending.setdefault(path, fields)
-        self.files[relative] = path
+            fields, where = self.site_fields(views), ()
+        relative = "/".join((views.lang, *where, CARD_NAME))
+        if relative not in self.files:
+            # Drawn (when not cached yet) in write(), on every core: cards are the bulk of a build with a cold cache.
+            path = card_path(fields, self.cache)
+            try:
+                mark_used(path, path.stat().st_mtime)
+            except FileNotFoundError:
+                self.pending.setdefault(path, fields)
+            self.files[relative] = path
         self.site.attach(relative)
         context["atlas_card"] = {
-            "url": self.site.url(views.lang, *parts) + CARD_NAME,
+            "url": self.site.url(views.lang, *where) + CARD_NAME,
             "width": SIZE[0],
             "height": SIZE[1],
-            "alt": f"{fields['name']} — {fields['kind']}"
-            + (f"{views._(', ')}{fields['where']}" if fields["where"] else ""),
+            "alt": card_alt(fields, views._(", ")),
         }
 
     def worker_state(self) -> dict:

@@ -21,8 +21,9 @@ DEFAULTS = {
     "uid_domain": "accr-atlas",
     # Open Graph locale of each language of the site.
     "og_locales": {"fr": "fr_FR", "en": "en_GB", "ar": "ar_AR", "zh": "zh_CN"},
-    # Twitter card type: summary (no image yet) or summary_large_image.
-    "twitter_card": "summary",
+    # Twitter card type of the pages that have a share card (atlas_cards): summary_large_image shows the whole
+    # 1200×630 card, summary a small square cut out of it. Pages without one are always summary.
+    "twitter_card": "summary_large_image",
 }
 
 _SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
