@@ -190,6 +190,17 @@ def test_one_index_per_language(sample_build):
         assert entry["languages"][lang]["page_count"] > 0
 
 
+def test_bundles_hold_the_index_and_not_pagefinds_own_search_interfaces(sample_build):
+    from atlas_search.search import PREBUILT_UI
+
+    bundles = sorted(path.parent for path in (sample_build / "pagefind").glob("*/*/pagefind-entry.json"))
+    assert len(bundles) >= len(LANGUAGES)
+    for bundle in bundles:
+        names = {path.name for path in bundle.iterdir()}
+        assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names, bundle
+        assert not names & {*PREBUILT_UI, "pagefind-ui.js"}, bundle  # about 400 KB a shard, loaded by no page
+
+
 def test_search_bundle_is_not_in_the_url_manifest(sample_build):
     import tasks
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -327,6 +328,7 @@ class LanguageRuns:
                     self.status = self.status or status
                     if not status:
                         _sort_entry(self.folder / bundle / ENTRY)
+                        _drop_prebuilt_ui(self.folder / bundle)
                         self.kept.store(bundle, self.digests[bundle], self.folder / bundle)
             except FileNotFoundError as error:
                 print(f"search: cannot run Pagefind ({error}); pip install -r requirements.txt", file=sys.stderr)
@@ -349,7 +351,16 @@ class LanguageRuns:
 ENTRY = "pagefind-entry.json"
 # How a bundle is made besides Pagefind's version (its command, _sort_entry): change it when that changes, so
 # that no bundle made the old way is kept.
-BUNDLE_FORMAT = "atlas-search-3"
+BUNDLE_FORMAT = "atlas-search-4"
+PREBUILT_UI = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+)
 SHARD_PAGES = ".pagefind-pages"  # in the build's folder while Pagefind runs, set aside before it is put in place
 # Pagefind runs at once (each takes 40 to 80 MB and a core; pages render meanwhile, on one or two processes).
 PARALLEL_RUNS = 2
@@ -387,6 +398,14 @@ def _sort_entry(entry: Path) -> None:
     the same pages always give the same bundle."""
     data = json.loads(entry.read_text(encoding="utf-8"))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+
+
+def _drop_prebuilt_ui(bundle: Path) -> None:
+    """Delete the search interfaces Pagefind writes beside every index (about 400 KB a shard; it has no option to
+    leave them out: Pagefind/pagefind#1183). The atlas has its own (atlas-search.js), on pagefind.js alone."""
+    for name in PREBUILT_UI:
+        with contextlib.suppress(FileNotFoundError):
+            (bundle / name).unlink()
 
 
 def _start(pages: Path, output: Path, quiet: bool) -> subprocess.Popen:
