@@ -11,7 +11,7 @@ import yaml
 from babel.dates import format_date, format_interval
 from bs4 import BeautifulSoup
 from PIL import Image
-from support import LANGUAGES, SAMPLE_SITE, soup_of, text_of
+from support import LANGUAGES, SAMPLE_SITE, copy_sample_site, soup_of, text_of
 
 ABBEY = "abbaye-d-exemple"
 PRIORY = "prieure-imaginaire"  # texts in fr and en only
@@ -331,3 +331,34 @@ def test_a_page_marked_in_footer_is_linked_from_every_page_footer_in_its_languag
         assert f"/{lang}/network/" not in footer, url
     not_found = soup_of_file(sample_build / lang / "404.html")
     assert f"/{lang}/history/" in {a["href"] for a in not_found.select("footer.site-footer a")}
+
+
+# -- links between pages in the texts -----------------------------------------------------------------------
+def test_atlas_links_in_a_text_lead_to_the_pages_in_the_readers_language(tmp_path):
+    import tasks
+
+    root = copy_sample_site(tmp_path / "site")
+    text = root / "content" / "pages" / "network" / "index.fr.md"
+    links = [
+        f"Voir [l'abbaye](atlas:centres/{ABBEY}), [le château][c],",
+        f"[ses appels](atlas:programmes/{PROGRAMME}#calls), [la Belgique](atlas:countries/be),",
+        "[les données](atlas:data) et [l'histoire](atlas:history/).",
+        "",
+        f"[c]: atlas:centres/{CASTLE}",
+    ]
+    text.write_text(text.read_text(encoding="utf-8") + "\n" + "\n".join(links) + "\n", encoding="utf-8")
+    (root / "content" / "pages" / "network" / "index.ar.md").unlink()  # the Arabic page shows the French text
+    assert tasks.build_site(output=tmp_path / "out", root=root) == 0
+    for lang in ("fr", "ar"):
+        prose = soup_of(tmp_path / "out", f"/{lang}/network/").select_one(".prose")
+        hrefs = [a["href"] for a in prose.find_all("a")]
+        assert hrefs == [
+            f"/{lang}/centres/{ABBEY}/",
+            f"/{lang}/centres/{CASTLE}/",
+            f"/{lang}/programmes/{PROGRAMME}/#calls",
+            f"/{lang}/countries/be/",
+            f"/{lang}/data/",
+            f"/{lang}/history/",
+        ]
+        for href in hrefs:
+            assert (tmp_path / "out" / href.split("#")[0].strip("/") / "index.html").is_file(), href

@@ -162,6 +162,26 @@ def page_alias_that_is_not_text_is_rejected(root: Path) -> Expected:
     return Expected("content/pages/history/index.yaml", line, "aliases.0", "expected text, found a group of fields")
 
 
+def link_to_a_missing_place_in_a_text_gives_its_line_and_the_closest_slug(root: Path) -> Expected:
+    path = root / ABBEY / "index.en.md"
+    line = insert_after(
+        path, "It hosts music and literature residencies.", "See [its host](atlas:centres/abbaye-d-exempel)."
+    )
+    message = (
+        "link atlas:centres/abbaye-d-exempel: no centre 'abbaye-d-exempel' in the atlas; "
+        "did you mean atlas:centres/abbaye-d-exemple?"
+    )
+    return Expected(f"{ABBEY}/index.en.md", line, "(description)", message)
+
+
+def link_to_an_old_address_names_the_current_one(root: Path) -> Expected:
+    path = root / ABBEY / "index.fr.md"
+    anchor = "Elle accueille des résidences de musique et de littérature."
+    line = insert_after(path, anchor, "Voir [le château][c].\n\n[c]: atlas:centres/old-slug")
+    message = "link atlas:centres/old-slug: 'old-slug' is an old address; link atlas:centres/chateau-de-nullepart"
+    return Expected(f"{ABBEY}/index.fr.md", line + 2, "(description)", message)  # the [c]: line
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -179,6 +199,8 @@ CASES = [
     invalid_front_matter_gives_its_line_in_the_text_file,
     page_at_the_address_of_a_section_is_rejected,
     page_alias_that_is_not_text_is_rejected,
+    link_to_a_missing_place_in_a_text_gives_its_line_and_the_closest_slug,
+    link_to_an_old_address_names_the_current_one,
 ]
 
 
@@ -203,6 +225,13 @@ def test_every_section_of_the_site_is_refused_as_a_page_address(sample_build):
     for lang in LANGUAGES:
         sections = {path.name for path in (sample_build / lang).iterdir() if path.is_dir()} - pages
         assert sections <= SITE_SECTIONS, sections - SITE_SECTIONS
+
+
+def test_every_section_a_text_may_link_has_its_own_page(sample_build):
+    from atlas_records.validation import LINKED_SECTIONS
+
+    for lang in LANGUAGES:
+        assert [s for s in sorted(LINKED_SECTIONS) if not (sample_build / lang / s / "index.html").is_file()] == []
 
 
 def test_unbroken_sample_site_passes_check_without_errors():

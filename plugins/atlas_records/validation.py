@@ -315,8 +315,9 @@ SITE_SECTIONS = frozenset(
 
 
 def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
-    """References between records, slugs or aliases that collide, and editorial pages at a section's address."""
-    problems = _page_address_problems(records.get("page", {}), rel)
+    """References between records, slugs or aliases that collide, editorial pages at a section's address, and
+    links in the texts to pages the atlas does not have."""
+    problems = _page_address_problems(records.get("page", {}), rel) + _text_link_problems(records, rel)
     for by_slug in records.values():
         for record in by_slug.values():
             for path, slug, target_type in _references(record):
@@ -328,6 +329,60 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
                     problems.append(Problem(rel(record.facts_path), record.doc.line_of(path), field, message))
         problems += _alias_problems(by_slug, rel)
     return problems
+
+
+# The sections whose own page a text may link (atlas:<section>): those with an index page in every language.
+LINKED_SECTIONS = frozenset(
+    {"calendar", "centres", "countries", "data", "disciplines", "events", "programmes", "search", "statistics"}
+)
+_RECORD_SECTIONS = {"centres": "centre", "programmes": "programme", "events": "event"}
+# [text](atlas:path), [text](<atlas:path>) and [label]: atlas:path (the scheme is markup.LINK_SCHEME)
+_ATLAS_LINKS = re.compile(r"\]\(\s*<?atlas:([^\s)>#]*)|^\s*\[[^\]]+\]:\s*<?atlas:([^\s>#]*)")
+
+
+def _text_link_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
+    countries = {r.get("country") for r in records.get("centre", {}).values() if r.get("kind") != "former-member"}
+    for programme in records.get("programme", {}).values():
+        countries.update(programme.get("countries") or [])
+    countries.update(slug.upper() for slug in records.get("country", {}))
+    problems = []
+    for by_slug in records.values():
+        for record in by_slug.values():
+            for _, text in sorted(record.texts.items()):
+                if "atlas:" not in text.body:  # the texts of a large atlas are read on every build
+                    continue
+                for number, line in enumerate(text.body.splitlines(), start=text_body_line(text)):
+                    for match in _ATLAS_LINKS.finditer(line):
+                        target = match.group(1) if match.group(1) is not None else match.group(2)
+                        message = _link_target_problem(target, records, countries)
+                        if message:
+                            problems.append(Problem(rel(text.path), number, "(description)", message))
+    return problems
+
+
+def _link_target_problem(target: str, records: dict[str, dict[str, Record]], countries: set) -> str | None:
+    """Why atlas:<target> links no page of the atlas (None when it does)."""
+    parts = [part for part in target.split("/") if part]
+    if len(parts) == 1 and (parts[0] in LINKED_SECTIONS or parts[0] in records.get("page", {})):
+        return None
+    if len(parts) == 2 and parts[0] in _RECORD_SECTIONS:
+        candidates = records.get(_RECORD_SECTIONS[parts[0]], {})
+        if parts[1] in candidates:
+            return None
+        owner = next((r.slug for r in candidates.values() if parts[1] in (r.get("aliases") or [])), None)
+        if owner:
+            return f"link atlas:{target}: '{parts[1]}' is an old address; link atlas:{parts[0]}/{owner}"
+        hint = closest(parts[1], candidates)
+        suggestion = f"; did you mean atlas:{parts[0]}/{hint}?" if hint else ""
+        return f"link atlas:{target}: no {_RECORD_SECTIONS[parts[0]]} '{parts[1]}' in the atlas{suggestion}"
+    if len(parts) == 2 and parts[0] == "countries" and parts[1].upper() in countries and parts[1].islower():
+        return None
+    pages = ", ".join(sorted(records.get("page", {})))
+    return (
+        f"link atlas:{target}: no such page; link atlas:centres/<slug>, atlas:programmes/<slug>, "
+        f"atlas:events/<slug>, atlas:countries/<code>, a section ({', '.join(sorted(LINKED_SECTIONS))}) "
+        f"or an editorial page ({pages})"
+    )
 
 
 def _references(record: Record):

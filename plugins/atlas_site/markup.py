@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import re
 from importlib.metadata import version
 from pathlib import Path
 
@@ -58,6 +59,22 @@ _TAGS = {
     "ul",
 }
 _ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "*": {"lang", "dir"}}
+
+
+# A link to another page of the atlas in a Markdown text: [la Saline](atlas:centres/saline-royale-arc-et-senans).
+# The rendered body keeps it as written (it is the same in every language); link_atlas_pages makes it the
+# page's address in the reader's language, and `invoke check` reports a link to a page the atlas does not have.
+LINK_SCHEME = "atlas"
+_ATLAS_HREF = re.compile(r'href="atlas:([^"#]*)(#[^"]*)?"')
+
+
+def link_atlas_pages(html: str, url_of) -> str:
+    """Replace each atlas: link of a rendered body by url_of(*parts of its path) (and its #fragment)."""
+    if 'href="atlas:' not in html:
+        return html
+    return _ATLAS_HREF.sub(
+        lambda m: f'href="{url_of(*[p for p in m.group(1).split("/") if p])}{m.group(2) or ""}"', html
+    )
 
 
 FEW_PAGES = 20  # a build rendering no more pages than this converts their bodies instead of reading the cache
@@ -122,7 +139,7 @@ class MarkdownRenderer:
                     self._md.convert(text),
                     tags=_TAGS,
                     attributes=_ATTRIBUTES,
-                    url_schemes={"http", "https", "mailto"},
+                    url_schemes={"http", "https", "mailto", LINK_SCHEME},
                     link_rel=None,
                 )
             if key:

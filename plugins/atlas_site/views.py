@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import partial
 
 from .labels import BUILDINGS, DISCIPLINES, EVENT_KINDS, KINDS, MEASURES, PRECISIONS, PROTECTIONS, QUALIFIERS
+from .markup import link_atlas_pages
 
 _DECIMALS = {("site", "source"): 4, ("site", "geocoded"): 4, ("site", "memory"): 3, "town": 2, "city": 1, "country": 0}
 
@@ -38,7 +40,8 @@ class Views:
         for lang in self.site.chain(self.lang):
             text = record.texts.get(lang)
             if text is not None and text.has_body:
-                return self.site.markdown.render(text.body), lang
+                html = link_atlas_pages(self.site.markdown.render(text.body), partial(self.site.url, self.lang))
+                return html, lang
         return "", None
 
     def common(self, record, kind_path: str) -> dict:
