@@ -234,6 +234,17 @@ def test_every_section_a_text_may_link_has_its_own_page(sample_build):
         assert [s for s in sorted(LINKED_SECTIONS) if not (sample_build / lang / s / "index.html").is_file()] == []
 
 
+def test_a_link_shown_as_code_is_not_checked(tmp_path):
+    root = copy_sample_site(tmp_path / "site")
+    text = root / ABBEY / "index.en.md"
+    shown = "\nLink a place with `[its name](atlas:centres/its-folder)`:\n\n```\n[a](atlas:nowhere)\n```\n"
+    text.write_text(text.read_text(encoding="utf-8") + shown, encoding="utf-8")
+    errors, lines = check_output(root)
+    assert errors == 0, lines
+    text.write_text(text.read_text(encoding="utf-8") + "\nSee [it](atlas:nowhere).\n", encoding="utf-8")
+    assert check_output(root)[0] == 1  # the same link outside code is
+
+
 def test_unbroken_sample_site_passes_check_without_errors():
     errors, lines = check_output(SAMPLE_SITE)
     assert errors == 0, "\n".join(lines)

@@ -336,6 +336,7 @@ LINKED_SECTIONS = frozenset(
     {"calendar", "centres", "countries", "data", "disciplines", "events", "programmes", "search", "statistics"}
 )
 _RECORD_SECTIONS = {"centres": "centre", "programmes": "programme", "events": "event"}
+_CODE_SPAN = re.compile(r"`[^`]*`")
 # [text](atlas:path), [text](<atlas:path>) and [label]: atlas:path (the scheme is markup.LINK_SCHEME)
 _ATLAS_LINKS = re.compile(r"\]\(\s*<?atlas:([^\s)>#]*)|^\s*\[[^\]]+\]:\s*<?atlas:([^\s>#]*)")
 
@@ -351,13 +352,24 @@ def _text_link_problems(records: dict[str, dict[str, Record]], rel) -> list[Prob
             for _, text in sorted(record.texts.items()):
                 if "atlas:" not in text.body:  # the texts of a large atlas are read on every build
                     continue
-                for number, line in enumerate(text.body.splitlines(), start=text_body_line(text)):
+                for number, line in _lines_outside_code(text.body, text_body_line(text)):
                     for match in _ATLAS_LINKS.finditer(line):
                         target = match.group(1) if match.group(1) is not None else match.group(2)
                         message = _link_target_problem(target, records, countries)
                         if message:
                             problems.append(Problem(rel(text.path), number, "(description)", message))
     return problems
+
+
+def _lines_outside_code(body: str, first: int):
+    """(number, line) of a text's lines, without their `code spans` and fenced code blocks: a link written
+    there is shown as code, not followed."""
+    fenced = False
+    for number, line in enumerate(body.splitlines(), start=first):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            yield number, _CODE_SPAN.sub("", line)
 
 
 def _link_target_problem(target: str, records: dict[str, dict[str, Record]], countries: set) -> str | None:
