@@ -33,6 +33,8 @@ def test_defaults_give_openstreetmap_with_its_attribution():
         ({"precision_radius": {"town": 3000}}, "ATLAS_MAPS['precision_radius']"),
         ({"node_modules": "/nonexistent"}, "ATLAS_MAPS['node_modules']"),
         ({"outline_levels": {"world": {}}}, "ATLAS_MAPS['outline_levels']"),
+        ({"place_zoom_without_tiles": 0}, "ATLAS_MAPS['place_zoom_without_tiles']"),
+        ({"place_zoom_without_tiles": 20, "max_zoom": 18}, "ATLAS_MAPS['place_zoom_without_tiles']"),
     ],
 )
 def test_a_wrong_setting_is_named(given, named):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import threading
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from support import CHROMIUM, axe_violations, launch_chromium
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -98,6 +100,47 @@ def test_place_map_draws_without_tiles(page, path):
     )
     assert drawn == 1
     assert external_hosts(page) <= {TILE_HOST}
+
+
+def test_place_map_without_tiles_goes_out_to_where_the_outlines_show_the_region(page):
+    open_map(page, "/fr/centres/abbaye-de-noirlac/")  # site precision: zoom 12 with tiles
+    page.wait_for_selector('#atlas_map[data-tiles="missing"]', timeout=10000)
+    root = page.locator("#atlas_map")
+    near, region = int(root.get_attribute("data-zoom")), int(root.get_attribute("data-zoom-without-tiles"))
+    assert region < near
+    page.wait_for_function(f"performance.getEntriesByType('resource').some(e => e.name.includes('/{region}/'))")
+    asked = {url.split("/")[3] for url in page.outside if TILE_HOST in url}
+    assert {str(near), str(region)} <= asked  # the place's zoom first, then the region's
+    assert page.locator("#atlas_map .leaflet-marker-icon").count() == 1  # the place is still marked
+
+
+def test_place_map_with_tiles_stays_at_the_places_zoom(browser, site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tile = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 230, 220)).save(tile, "PNG")
+    served = []
+
+    def route(route):
+        if route.request.url.startswith(site + "/"):
+            route.continue_()
+        elif TILE_HOST in route.request.url:
+            served.append(route.request.url)
+            route.fulfill(status=200, content_type="image/png", body=tile.getvalue())
+        else:
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    try:
+        page.goto(site + "/fr/centres/abbaye-de-noirlac/")
+        page.wait_for_selector("#atlas_map[data-ready]", timeout=10000)
+        page.wait_for_function(f"performance.getEntriesByType('resource').some(e => e.name.includes('{TILE_HOST}'))")
+        page.wait_for_timeout(1000)  # time for a fallback that must not come
+        assert served, "no tile asked"
+        assert page.locator("#atlas_map").get_attribute("data-tiles") is None
+        assert all("/12/" in url for url in served[-4:]), served[-4:]  # the place's own zoom
+    finally:
+        context.close()
 
 
 def test_approximate_place_is_an_area_not_a_pin(page):

@@ -226,6 +226,7 @@ class MapBuild:
             "precision": precision,
             "radius": self.config["precision_radius"].get(precision, 0),
             "zoom": self.config["place_zoom"][precision],
+            "zoom_without_tiles": self.config["place_zoom_without_tiles"],
             "kind": record["kind"],
             "strings": {"zoomIn": views._("Zoom in"), "zoomOut": views._("Zoom out")},
         }

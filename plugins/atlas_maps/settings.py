@@ -17,6 +17,9 @@ DEFAULTS = {
     "precision_radius": {"town": 3000, "city": 15000, "country": 250000},
     # Zoom of the small map of a place page, by precision.
     "place_zoom": {"site": 12, "town": 11, "city": 9, "country": 5},
+    # Zoom a place's map goes out to when none of its first tiles loaded (offline, blocked, a tile server
+    # refusing the site): at the place's own zoom the outlines show only land, there they show the region.
+    "place_zoom_without_tiles": 6,
     # Markers closer than this many pixels are grouped in a cluster.
     "cluster_radius": 60,
     # Where `npm ci` installs the front-end packages (leaflet, leaflet.markercluster, world-atlas).
@@ -77,6 +80,9 @@ def maps_settings(settings: dict) -> dict:
             or not all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in value.values())
         ):
             raise MapsSettingsError(f"ATLAS_MAPS[{key!r}] must give a positive number for each of {', '.join(keys)}")
+    fallback = merged["place_zoom_without_tiles"]
+    if not isinstance(fallback, int) or isinstance(fallback, bool) or not 1 <= fallback <= merged["max_zoom"]:
+        raise MapsSettingsError("ATLAS_MAPS['place_zoom_without_tiles'] must be a whole number from 1 to max_zoom")
     if not isinstance(merged["cluster_radius"], int) or merged["cluster_radius"] < 1:
         raise MapsSettingsError("ATLAS_MAPS['cluster_radius'] must be a positive whole number of pixels")
     if not isinstance(merged["coordinate_decimals"], int) or not 1 <= merged["coordinate_decimals"] <= 7:

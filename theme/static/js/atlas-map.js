@@ -144,7 +144,29 @@
       // Only the town or city is known: an area of the real uncertainty, never a pin.
       areaCircle(latlng, parseFloat(root.getAttribute("data-radius")) || 3000, kind).addTo(map);
     }
+    zoomOutWithoutTiles(map, latlng, parseInt(root.getAttribute("data-zoom-without-tiles"), 10));
     root.setAttribute("data-ready", "true");
+  }
+
+  // Without tiles (offline, blocked, a tile server refusing the site), a place's map at the place's zoom is
+  // land from edge to edge: a marker on a blank. When none of the first tiles loaded, the map goes out to a
+  // zoom where the outlines show the region (data-tiles="missing"), unless the reader has moved it already.
+  function zoomOutWithoutTiles(map, latlng, zoom) {
+    if (!(zoom > 0) || map.getZoom() <= zoom) { return; }
+    var moved = false;
+    ["pointerdown", "keydown", "wheel"].forEach(function (type) {
+      map.getContainer().addEventListener(type, function () { moved = true; }, { once: true, passive: true });
+    });
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) { return; }
+      var loaded = false;
+      layer.on("tileload", function () { loaded = true; });
+      layer.once("load", function () { // every tile of the first view is done, loaded or failed
+        if (loaded || moved) { return; }
+        root.setAttribute("data-tiles", "missing");
+        map.setView(latlng, zoom, { animate: false });
+      });
+    });
   }
 
   // -- network and country maps -------------------------------------------------------------------
