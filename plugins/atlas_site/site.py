@@ -407,7 +407,7 @@ class AtlasSite:
         # The views of the languages rendered here hold what they built; the others' are made again.
         views_by_lang = {lang: self.views_by_lang.get(lang) or self.activate(lang) for lang in self.languages}
         written.append(self.write_root(output))
-        written += write_icons(output)
+        written += write_icons(output, build_cache_dir(self.theme) / "atlas-icons")
         site_written.send(self, output=output, views_by_lang=views_by_lang)
         cache.save()
         self.markdown.save(
