@@ -120,6 +120,17 @@ def summary_digest(record: Record) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+def countries_with_a_page(records: dict[str, dict[str, Record]]) -> set[str]:
+    """The country codes (upper case) the site gives a page: those of current places and of programmes, and
+    those with an introduction."""
+    codes = {r.get("country") for r in records.get("centre", {}).values() if r.get("kind") != "former-member"}
+    for programme in records.get("programme", {}).values():
+        listed = programme.get("countries")
+        codes.update(listed if isinstance(listed, list) else [])
+    codes.update(slug.upper() for slug in records.get("country", {}))
+    return {code for code in codes if isinstance(code, str)}  # `invoke check` also reads records in error
+
+
 def bundle_folders(base: Path) -> list[Path]:
     """The bundles of one record type under base (centres/, ...): its folders, sorted, hidden ones left out."""
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))

@@ -10,7 +10,7 @@ import re
 
 from babel import Locale
 
-from .records import Record
+from .records import Record, countries_with_a_page
 from .schemas import RECORD_TYPES, TEXT_SCHEMA, closest, validator
 from .strict_yaml import Document, Problem
 
@@ -342,10 +342,7 @@ _ATLAS_LINKS = re.compile(r"\]\(\s*<?atlas:([^\s)>#]*)|^\s*\[[^\]]+\]:\s*<?atlas
 
 
 def _text_link_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
-    countries = {r.get("country") for r in records.get("centre", {}).values() if r.get("kind") != "former-member"}
-    for programme in records.get("programme", {}).values():
-        countries.update(programme.get("countries") or [])
-    countries.update(slug.upper() for slug in records.get("country", {}))
+    countries = countries_with_a_page(records)
     problems = []
     for by_slug in records.values():
         for record in by_slug.values():

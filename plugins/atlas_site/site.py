@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from atlas_records.records import countries_with_a_page
 from blinker import signal
 from jinja2 import FileSystemLoader, StrictUndefined
 
@@ -126,11 +127,7 @@ class AtlasSite:
         return [r for r in self.atlas.of_type("centre") if programme_slug in (r.get("programmes") or [])]
 
     def countries(self) -> list[str]:
-        codes = {r["country"] for r in self.places()}
-        for programme in self.atlas.of_type("programme"):
-            codes.update(programme.get("countries") or [])
-        codes.update(r.slug.upper() for r in self.atlas.of_type("country"))
-        return sorted(codes)
+        return sorted(countries_with_a_page(self.atlas.records))
 
     def kinds(self) -> list[str]:
         present = {r["kind"] for r in self.places()}
