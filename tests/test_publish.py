@@ -160,6 +160,18 @@ def test_correction_links_point_to_the_record_source_or_the_issues(tmp_path, sam
     assert french.find("a", class_="suggest-correction").get_text(strip=True) != "Suggest a correction"
 
 
+def test_without_share_cards_pages_ask_for_the_small_twitter_card(tmp_path):
+    import pelicanconf
+
+    plugins = [name for name in pelicanconf.PLUGINS if name != "atlas_cards"]
+    output = tmp_path / "output"
+    assert tasks.build_site(settings_file(tmp_path, PLUGINS=plugins), output, SAMPLE_SITE) == 0
+    for url in ("fr/index.html", "en/centres/abbaye-d-exemple/index.html"):
+        soup = BeautifulSoup((output / url).read_text(encoding="utf-8"), "html.parser")
+        assert soup.find("meta", property="og:image") is None, url
+        assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary", url
+
+
 # -- public build ----------------------------------------------------------------------------------------
 def test_publishconf_needs_an_absolute_siteurl_and_uses_it(tmp_path, monkeypatch):
     root = copy_sample(tmp_path)
