@@ -331,10 +331,9 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
     return problems
 
 
-# The sections whose own page a text may link (atlas:<section>): those with an index page in every language.
-LINKED_SECTIONS = frozenset(
-    {"calendar", "centres", "countries", "data", "disciplines", "events", "programmes", "search", "statistics"}
-)
+# The sections whose own page a text may link (atlas:<section>): those with an index page in every language
+# (embeds, feeds and kinds have only pages of their own below it).
+LINKED_SECTIONS = SITE_SECTIONS - {"embed", "feeds", "kinds"}
 _RECORD_SECTIONS = {"centres": "centre", "programmes": "programme", "events": "event"}
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # [text](atlas:path), [text](<atlas:path>) and [label]: atlas:path (the scheme is markup.LINK_SCHEME)
