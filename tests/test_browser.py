@@ -258,42 +258,37 @@ def background_of(page) -> str:
     return colour_of(page, "html", "backgroundColor") if body == "rgba(0, 0, 0, 0)" else body
 
 
+@pytest.fixture
+def dark_visit(browser):
+    opened = Visit(browser, color_scheme="dark")
+    yield opened
+    opened.close()
+
+
 @pytest.mark.parametrize("path", DARK_PAGES)
-def test_dark_preference_gives_dark_pages_without_wcag_violation(browser, sample_server, path):
-    visit = Visit(browser, color_scheme="dark")
-    try:
-        page = visit.open(sample_server + path)
-        page.wait_for_timeout(500)  # the map, the charts or the search results drawn by their scripts
-        assert luminance(background_of(page)) < 0.1
-        assert luminance(colour_of(page, "main", "color")) > 0.8
-        violations = visit.axe_violations()
-        assert not violations, f"axe found {len(violations)} violation(s) on {path}:\n{readable(violations)}"
-    finally:
-        visit.close()
+def test_dark_preference_gives_dark_pages_without_wcag_violation(dark_visit, sample_server, path):
+    page = dark_visit.open(sample_server + path)
+    page.wait_for_timeout(500)  # the map, the charts or the search results drawn by their scripts
+    assert luminance(background_of(page)) < 0.1
+    assert luminance(colour_of(page, "main", "color")) > 0.8
+    violations = dark_visit.axe_violations()
+    assert not violations, f"axe found {len(violations)} violation(s) on {path}:\n{readable(violations)}"
 
 
-def test_a_map_keeps_its_light_palette_on_a_dark_page(browser, sample_server):
-    visit = Visit(browser, color_scheme="dark")
-    try:
-        page = visit.open(sample_server + "/en/centres/abbaye-d-exemple/")
-        page.wait_for_selector(".atlas-map .leaflet-control-attribution a")
-        assert luminance(colour_of(page, ".atlas-map .leaflet-control-attribution", "backgroundColor")) > 0.9
-        assert luminance(colour_of(page, ".atlas-map .leaflet-control-attribution a", "color")) < 0.3
-        assert luminance(colour_of(page, "main a[href]", "color")) > 0.4  # the page's links are light
-    finally:
-        visit.close()
+def test_a_map_keeps_its_light_palette_on_a_dark_page(dark_visit, sample_server):
+    page = dark_visit.open(sample_server + "/en/centres/abbaye-d-exemple/")
+    page.wait_for_selector(".atlas-map .leaflet-control-attribution a")
+    assert luminance(colour_of(page, ".atlas-map .leaflet-control-attribution", "backgroundColor")) > 0.9
+    assert luminance(colour_of(page, ".atlas-map .leaflet-control-attribution a", "color")) < 0.3
+    assert luminance(colour_of(page, "main a[href]", "color")) > 0.4  # the page's links are light
 
 
 @pytest.mark.parametrize("path", ["/fr/", "/en/centres/abbaye-d-exemple/", "/ar/centres/abbaye-d-exemple/print/"])
-def test_a_page_printed_with_a_dark_preference_is_dark_on_white(browser, sample_server, path):
-    visit = Visit(browser, color_scheme="dark")
-    try:
-        page = visit.open(sample_server + path)
-        page.emulate_media(media="print", color_scheme="dark")
-        assert luminance(background_of(page)) > 0.95
-        assert luminance(colour_of(page, "main", "color")) < 0.1
-    finally:
-        visit.close()
+def test_a_page_printed_with_a_dark_preference_is_dark_on_white(dark_visit, sample_server, path):
+    page = dark_visit.open(sample_server + path)
+    page.emulate_media(media="print", color_scheme="dark")
+    assert luminance(background_of(page)) > 0.95
+    assert luminance(colour_of(page, "main", "color")) < 0.1
 
 
 # A page of each kind whose widest part once made a 320-pixel screen scroll sideways: the map's and the search's
