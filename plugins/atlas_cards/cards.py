@@ -66,6 +66,9 @@ def wrap(text: str, font, width: int, rtl: bool, lang: str) -> list[str]:
     """Lines of text no wider than width: split at spaces, or between characters for Chinese."""
     options = _text_options(rtl, lang)
     units, joiner = (text.split(), " ") if " " in text.strip() else (list(text), "")
+    whole = joiner.join(units)
+    if not units or font.getlength(_shape(whole, rtl), **options) <= width:
+        return [whole]  # most texts: measured once instead of once per word
     lines, line = [], ""
     for unit in units:
         candidate = f"{line}{joiner}{unit}" if line else unit
