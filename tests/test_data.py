@@ -306,7 +306,8 @@ def test_chart_is_mirrored_in_rtl():
 def test_sitemaps_list_every_page_with_alternates(site):
     index = ET.parse(site.output / "sitemap.xml").getroot()
     assert [loc.text for loc in index.iter(f"{SITEMAP}loc")] == [f"/sitemap-{lang}.xml" for lang in LANGUAGES]
-    assert "Sitemap: /sitemap.xml" in (site.output / "robots.txt").read_text(encoding="utf-8")
+    # A local build has no public address, and robots.txt takes only an absolute one (publishing gives one).
+    assert "Sitemap:" not in (site.output / "robots.txt").read_text(encoding="utf-8")
     for lang in LANGUAGES:
         urlset = ET.parse(site.output / f"sitemap-{lang}.xml").getroot()
         urls = {}

@@ -202,6 +202,8 @@ def test_publishconf_needs_an_absolute_siteurl_and_uses_it(tmp_path, monkeypatch
     icon = BeautifulSoup(place, "html.parser").find("link", rel="icon", type="image/svg+xml")["href"]
     assert icon == "https://example.org/atlas/favicon.svg"
     assert (tmp_path / "public" / "favicon.svg").is_file()
+    robots = (tmp_path / "public" / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "Sitemap: https://example.org/atlas/sitemap.xml" in robots
 
 
 # -- reproducible builds --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import logging
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from atlas_site.i18n import N_
@@ -748,6 +749,9 @@ class DataBuild:
         ]
         index.append("</sitemapindex>")
         files[("sitemap.xml",)] = ("\n".join(index) + "\n").encode("utf-8")
-        robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.absolute(self.file_url('sitemap.xml'))}\n"
+        robots = "User-agent: *\nAllow: /\n"
+        sitemap = site.absolute(self.file_url("sitemap.xml"))
+        if urlsplit(sitemap).scheme:  # robots.txt takes only an absolute address: public builds have one
+            robots += f"\nSitemap: {sitemap}\n"
         files[("robots.txt",)] = robots.encode("utf-8")
         return files
