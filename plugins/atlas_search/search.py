@@ -38,11 +38,8 @@ def ui_translations(_) -> dict[str, str]:
     """Pagefind Default UI strings, through the site's gettext catalogues (placeholders in Pagefind's syntax)."""
     term, count, other = "[SEARCH_TERM]", "[COUNT]", "[DIFFERENT_TERM]"
     return {
-        "placeholder": _("Search the atlas"),
         "clear_search": _("Clear"),
         "load_more": _("Load more results"),
-        "search_label": _("Search the atlas"),
-        "filters_label": _("Filters"),
         "zero_results": _("No results for %(term)s") % {"term": term},
         "many_results": _("%(count)s results for %(term)s") % {"count": count, "term": term},
         "one_result": _("%(count)s result for %(term)s") % {"count": count, "term": term},

@@ -1,9 +1,9 @@
-/* Search page of the atlas, on Pagefind's JavaScript API (one index per language, served by the site): a
-   labelled search box, the kind and country filters (built from the search page's data-facets, in its
-   language), the results in the page's language a page at a time, and the number of results announced to
-   screen readers. Then, once those are shown, the first results in each other language (data-others), under
-   its name and marked with its language, with a link to that language's search page for all of them: pages
-   whose version in the page's language is among its results are left out (the same place, again), and with
+/* Search page of the atlas, on Pagefind's JavaScript API (one index per language, served by the site): on the
+   page's labelled search box and kind and country filters (written in search.html, in its language), the
+   results in the page's language a page at a time, and the number of results announced to screen readers.
+   Then, once those are shown, the first results in each other language (data-others), under its name and
+   marked with its language, with a link to that language's search page for all of them: pages whose version
+   in the page's language is among its results are left out (the same place, again), and with
    more than OTHER_SCAN results in the page's language the other languages are not searched.
 
    The filters use each place page's Pagefind metadata (kind, country: stable keys), not Pagefind's filter
@@ -43,7 +43,6 @@
       return;
     }
     var t = JSON.parse(box.getAttribute("data-translations") || "{}");
-    var facets = JSON.parse(box.getAttribute("data-facets") || "{}");
     // The language's index: one Pagefind bundle, or shards of a large index, searched together.
     var bundles = JSON.parse(box.getAttribute("data-bundles") || "[]");
     var others = JSON.parse(box.getAttribute("data-others") || "[]");
@@ -52,48 +51,21 @@
     var status = document.getElementById("atlas-search-status");
     var params = new URLSearchParams(window.location.search);
 
-    // -- the form: search box and filters ------------------------------------------------------------
-    var form = element("form", { class: "atlas-search__form", role: "search" });
-    var field = element("div", { class: "atlas-search__field" });
-    field.appendChild(element("label", { for: "atlas-search-input" }, t.search_label));
-    var input = element("input", {
-      id: "atlas-search-input",
-      type: "search",
-      name: "q",
-      autocomplete: "off",
-      enterkeyhint: "search",
-      placeholder: t.placeholder || ""
-    });
-    field.appendChild(input);
-    form.appendChild(field);
-
+    // -- the form: search box and filters, written in the page (see search.html) -------------------------
+    var form = box.querySelector(".atlas-search__form");
+    var input = document.getElementById("atlas-search-input");
     var selects = {};
-    var filters = element("fieldset", { class: "atlas-search__filters" });
-    filters.appendChild(element("legend", {}, t.filters_label));
     FACETS.forEach(function (name) {
-      var facet = facets[name];
-      if (!facet || !facet.options || !facet.options.length) {
+      var select = document.getElementById("atlas-search-" + name);
+      if (!select) {
         return;
       }
-      var wrapper = element("div", { class: "atlas-search__filter" });
-      var id = "atlas-search-" + name;
-      wrapper.appendChild(element("label", { for: id }, facet.label));
-      var select = element("select", { id: id, name: name });
-      select.appendChild(element("option", { value: "" }, facet.all));
-      facet.options.forEach(function (option) {
-        select.appendChild(element("option", { value: option.key }, option.label));
-      });
       select.value = params.get(name) || "";
       if (select.selectedIndex < 0) {
         select.value = "";
       }
-      wrapper.appendChild(select);
-      filters.appendChild(wrapper);
       selects[name] = select;
     });
-    if (Object.keys(selects).length) {
-      form.appendChild(filters);
-    }
 
     var message = element("p", { class: "atlas-search__message" });
     var list = element("ol", { class: "atlas-search__results", "aria-label": t.results_label || "" });
@@ -102,7 +74,6 @@
     var elsewhere = element("section", { class: "atlas-search__others", "aria-labelledby": "atlas-search-others" });
     elsewhere.appendChild(element("h2", { id: "atlas-search-others" }, t.other_languages));
     elsewhere.hidden = true;
-    box.appendChild(form);
     box.appendChild(message);
     box.appendChild(list);
     box.appendChild(more);
