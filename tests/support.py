@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -91,3 +92,27 @@ def axe_violations(page) -> list[dict]:
         WCAG_TAGS,
     )
     return result["violations"]
+
+
+PHONE = {"width": 412, "height": 823}  # Lighthouse's phone: on a small screen more of what follows is in view
+
+
+def watch_layout_shifts(page, script_delay: float = 0.6) -> None:
+    """Before page.goto: record the page's layout shifts, and serve its scripts script_delay seconds late (a
+    phone's network), so that what the page shows before they run is painted first."""
+    page.add_init_script(
+        "window.atlasShifts = [];"
+        "new PerformanceObserver(list => window.atlasShifts.push(...list.getEntries()))"
+        ".observe({type: 'layout-shift', buffered: true});"
+    )
+
+    def late(route):
+        time.sleep(script_delay)
+        route.continue_()
+
+    page.route("**/*.js", late)
+
+
+def layout_shift(page) -> float:
+    """The sum of the layout shifts recorded since the page opened (watch_layout_shifts): 0 when nothing moved."""
+    return page.evaluate("() => window.atlasShifts.reduce((total, shift) => total + shift.value, 0)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from support import CHROMIUM, axe_violations, launch_chromium
+from support import CHROMIUM, PHONE, axe_violations, launch_chromium, layout_shift, watch_layout_shifts
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -217,6 +217,22 @@ def test_skip_link_moves_past_the_map(page):
     page.focus("a.map-skip")
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "map-list-title"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/fr/", "/en/centres/", "/ar/countries/fr/", "/en/centres/abbaye-de-noirlac/", "/fr/embed/centres/ambronay/"],
+)
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 1400}], ids=["phone", "desktop"])
+def test_nothing_moves_when_the_map_scripts_arrive_late(page, path, viewport):
+    """The map's box, its filters and legend are in the page from the start: the scripts draw in them. When
+    they were hidden until the script showed them, what followed moved down (0.024 on a place page, 0.072 on an
+    embedded map)."""
+    watch_layout_shifts(page)
+    page.set_viewport_size(viewport)
+    open_map(page, path)
+    page.wait_for_timeout(300)
+    assert layout_shift(page) == 0
 
 
 def test_list_works_without_javascript(browser, site):

@@ -26,14 +26,17 @@ from support import (
     AXE,
     CHROMIUM,
     LANGUAGES,
+    PHONE,
     ROOT,
     SAMPLE_SITE,
     axe_violations,
     copy_sample_site,
     insert_after,
     launch_chromium,
+    layout_shift,
     soup_of,
     tree_digest,
+    watch_layout_shifts,
 )
 
 # A word of a centre's description in each language (Chinese: a word inside an unsegmented sentence).
@@ -326,23 +329,14 @@ def test_search_finds_a_centre_by_a_word_of_its_description(page, search_server,
 def test_search_page_does_not_move_when_its_script_arrives_late(page, search_server):
     """The form is in the page: a script slow to arrive (a phone's network) adds results, not the form, so
     nothing on the page shifts (Lighthouse measured a layout shift of 0.11 when the script wrote it)."""
-    page.add_init_script(
-        "window.shifts = []; new PerformanceObserver(list => window.shifts.push(...list.getEntries()))"
-        ".observe({type: 'layout-shift', buffered: true});"
-    )
-
-    def late(route):
-        time.sleep(0.6)
-        route.continue_()
-
-    page.route("**/atlas-search.js", late)
-    page.set_viewport_size({"width": 412, "height": 823})  # a phone's, as Lighthouse's: the footer is in view
+    watch_layout_shifts(page)
+    page.set_viewport_size(PHONE)  # the footer is in view
     page.goto(f"{search_server}/fr/search/")
     form = page.locator("form.atlas-search__form")
     assert form.is_visible() and page.locator("#atlas-search-kind option").count() > 1
     page.wait_for_function("() => document.querySelector('.atlas-search__results') !== null")
     page.wait_for_timeout(300)
-    assert page.evaluate("window.shifts.reduce((total, shift) => total + shift.value, 0)") == 0
+    assert layout_shift(page) == 0
     page.locator("#atlas-search-input").fill(WORDS["fr"])
     page.wait_for_function("() => document.querySelectorAll('.atlas-search__result-link').length > 0")
 

@@ -132,7 +132,6 @@
 
   // -- place pages ------------------------------------------------------------------------------
   function placeMap() {
-    root.hidden = false;
     var made = makeMap();
     var map = made.map;
     var latlng = L.latLng(parseFloat(root.getAttribute("data-lat")), parseFloat(root.getAttribute("data-lon")));
@@ -178,7 +177,6 @@
     var section = root.closest("[data-map-section]") || document;
     var form = section.querySelector("[data-map-filters]");
     var status = section.querySelector("[data-map-status]");
-    var panel = section.querySelector("[data-map-panel]");
     var scope = root.getAttribute("data-scope-country") || "";
     var list = null;
     var empty = null;
@@ -186,10 +184,7 @@
     var total = 0;
     var state = readState();
 
-    root.hidden = false; // hidden without the script on embedded maps (the full pages hide the panel)
-    if (panel) { panel.hidden = false; }
     if (form) {
-      form.hidden = false;
       FILTERS.forEach(function (name) {
         var select = form.elements[name];
         if (!select) { state[name] = ""; return; }
