@@ -97,17 +97,21 @@ def axe_violations(page) -> list[dict]:
 PHONE = {"width": 412, "height": 823}  # Lighthouse's phone: on a small screen more of what follows is in view
 
 
-def watch_layout_shifts(page, script_delay: float = 0.6) -> None:
-    """Before page.goto: record the page's layout shifts, and serve its scripts script_delay seconds late (a
-    phone's network), so that what the page shows before they run is painted first."""
+def watch_layout_shifts(page) -> None:
+    """Before page.goto: record the page's layout shifts (layout_shift gives their sum)."""
     page.add_init_script(
         "window.atlasShifts = [];"
         "new PerformanceObserver(list => window.atlasShifts.push(...list.getEntries()))"
         ".observe({type: 'layout-shift', buffered: true});"
     )
 
+
+def serve_scripts_late(page, delay: float = 0.6) -> None:
+    """Serve the page's scripts delay seconds late, as a phone's network may: what the page shows before they
+    run is painted first."""
+
     def late(route):
-        time.sleep(script_delay)
+        time.sleep(delay)
         route.continue_()
 
     page.route("**/*.js", late)

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from support import CHROMIUM, PHONE, axe_violations, launch_chromium, layout_shift, watch_layout_shifts
+from support import (
+    CHROMIUM,
+    PHONE,
+    axe_violations,
+    launch_chromium,
+    layout_shift,
+    serve_scripts_late,
+    watch_layout_shifts,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -229,6 +237,7 @@ def test_nothing_moves_when_the_map_scripts_arrive_late(page, path, viewport):
     they were hidden until the script showed them, what followed moved down (0.024 on a place page, 0.072 on an
     embedded map)."""
     watch_layout_shifts(page)
+    serve_scripts_late(page)
     page.set_viewport_size(viewport)
     open_map(page, path)
     page.wait_for_timeout(300)

@@ -34,6 +34,7 @@ from support import (
     insert_after,
     launch_chromium,
     layout_shift,
+    serve_scripts_late,
     soup_of,
     tree_digest,
     watch_layout_shifts,
@@ -330,6 +331,7 @@ def test_search_page_does_not_move_when_its_script_arrives_late(page, search_ser
     """The form is in the page: a script slow to arrive (a phone's network) adds results, not the form, so
     nothing on the page shifts (Lighthouse measured a layout shift of 0.11 when the script wrote it)."""
     watch_layout_shifts(page)
+    serve_scripts_late(page)
     page.set_viewport_size(PHONE)  # the footer is in view
     page.goto(f"{search_server}/fr/search/")
     form = page.locator("form.atlas-search__form")
@@ -339,6 +341,14 @@ def test_search_page_does_not_move_when_its_script_arrives_late(page, search_ser
     assert layout_shift(page) == 0
     page.locator("#atlas-search-input").fill(WORDS["fr"])
     page.wait_for_function("() => document.querySelectorAll('.atlas-search__result-link').length > 0")
+
+
+def test_words_typed_before_the_script_arrives_are_searched_when_it_does(page, search_server):
+    serve_scripts_late(page, delay=1.5)
+    page.goto(f"{search_server}/en/search/", wait_until="commit")
+    page.locator("#atlas-search-input").fill(WORDS["en"])  # typed while the script is on its way
+    expected = centres_described_with(WORDS["en"], "en")
+    assert expected <= _result_urls(page, present=expected)
 
 
 def test_search_page_without_javascript_shows_the_notice_and_not_the_form(browser, search_server):

@@ -443,6 +443,9 @@
     var query = params.get("q");
     if (query) {
       input.value = query;
+    }
+    // Also what was typed before this script arrived (the form is in the page), or restored by the browser.
+    if (input.value.trim()) {
       run();
     }
   }
