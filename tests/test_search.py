@@ -72,8 +72,13 @@ def test_search_page_per_language_loads_pagefind_from_the_site_without_inline_sc
     assert all(s.get("src") or s.get("type") == "application/ld+json" for s in scripts), "inline script"
     box = soup.select_one("#atlas-search")
     translations = json.loads(box["data-translations"])
-    assert set(translations) >= {"zero_results", "many_results", "one_result", "results_label"}
-    assert "[SEARCH_TERM]" in translations["many_results"] and "[COUNT]" in translations["many_results"]
+    assert set(translations) >= {"zero_results", "results", "results_label"}
+    # The count's sentence in each CLDR plural category of the language (Intl.PluralRules gives the category).
+    categories = {"fr": {"one", "many", "other"}, "en": {"one", "other"}, "zh": {"other"}}
+    categories["ar"] = {"zero", "one", "two", "few", "many", "other"}
+    assert set(translations["results"]) == categories[lang]
+    assert all("[SEARCH_TERM]" in said for said in translations["results"].values())
+    assert "[COUNT]" in translations["results"]["other"]
     status = soup.select_one("#atlas-search-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
     assert json.loads(box["data-bundles"]) == [f"/pagefind/{lang}/0/"]  # a small site: its index in one bundle
@@ -293,6 +298,17 @@ def page(browser, search_server):
     context.close()
 
 
+def count_said(lang: str, count: int, term: str) -> str:
+    """How the status says the number of results, as gettext picks the form from the catalogue's Plural-Forms."""
+    from atlas_site.i18n import load_translations
+
+    ngettext = load_translations(ROOT / "theme" / "translations", lang).ngettext
+    return ngettext("%(count)s result for %(term)s", "%(count)s results for %(term)s", count) % {
+        "count": count,
+        "term": term,
+    }
+
+
 def _hrefs(page, links: str = ".atlas-search__result-link") -> list[str]:
     """The addresses of the links shown (by default, the results in the page's language)."""
     return page.eval_on_selector_all(links, "links => links.map(a => a.getAttribute('href'))")
@@ -404,7 +420,10 @@ def test_filter_by_kind_then_by_country_narrows_the_results(page, search_server,
     page.locator("#atlas-search-kind").select_option("ccr")
     kept = _result_urls(page, present=[abbey], absent=everything - {abbey})
     assert kept == {abbey}
-    page.wait_for_function("document.getElementById('atlas-search-status').textContent.includes('1')")
+    page.wait_for_function(
+        "said => document.getElementById('atlas-search-status').textContent.startsWith(said)",
+        arg=count_said(lang, 1, word),
+    )
     page.locator("#atlas-search-kind").select_option("")
     page.locator("#atlas-search-country").select_option("FR")
     belgian = {f"/{lang}/centres/chateau-de-nullepart/"} & everything
@@ -443,6 +462,23 @@ def _other_groups(page) -> dict[str, dict]:
 
 # No result in the page's language, then the other languages' results: two sentences, written as each script
 # writes them (the catalogues' strings for no result and for the results below).
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_number_of_results_is_said_in_the_plural_form_its_number_takes(page, search_server, lang):
+    """Arabic says 1, 2, 3 to 10, and 11 to 99 results four ways. The script picks the catalogue's form through
+    Intl.PluralRules; gettext picks it from the catalogue's Plural-Forms: both must give the same sentence."""
+    word = WORDS["ar"] if lang == "ar" else MANY_WORDS[lang]  # in two Arabic pages: the dual, not the plural
+    counts = []
+    for query in (f"q={quote(word)}", f"q={quote(word)}&kind=ccr"):
+        page.goto(f"{search_server}/{lang}/search/?{query}")
+        count = len(_result_urls(page))  # fewer than a page of results: all are shown
+        page.wait_for_function("() => !document.querySelector('.atlas-search__results[aria-busy=true]')")
+        assert page.text_content("#atlas-search-status").startswith(count_said(lang, count, word))
+        counts.append(count)
+    assert counts[1] == 1 < counts[0]
+    if lang == "ar":
+        assert counts[0] == 2, "the Arabic word is in two of the sample's pages: the dual form"
+
+
 STATUS_THEN_OTHER_LANGUAGES = {
     "fr": "Aucun résultat pour {word}. Les résultats dans les autres langues suivent, plus bas.",
     "zh": "没有“{word}”的结果。其他语言的结果列在下方。",

@@ -9,11 +9,11 @@ import shutil
 from importlib.metadata import version
 from pathlib import Path
 
+from atlas_site.i18n import plural_samples
 from atlas_site.kept_by_key import write_cache_file
 from atlas_site.labels import DISCIPLINES, KINDS, PRECISIONS
 from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
-from babel import Locale
 
 from .definitions import assets, bounds_of, build_map, factory_script
 from .settings import VENDOR_FILES, maps_settings
@@ -30,14 +30,6 @@ EMBED_SIZE = (600, 400)  # width and height of the iframe in the snippet, in CSS
 def dumps(data) -> str:
     """Deterministic JSON: sorted keys, no spaces, UTF-8."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def plural_samples(lang: str) -> list[tuple[str, int]]:
-    """One number for each CLDR plural category of the language (what Intl.PluralRules returns)."""
-    locale, samples = Locale.parse(lang), {}
-    for number in [*range(0, 200), 1000000]:
-        samples.setdefault(locale.plural_form(number), number)
-    return sorted(samples.items())
 
 
 class MapBuild:

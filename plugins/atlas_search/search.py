@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas_site.extensions import plugin_enabled
+from atlas_site.i18n import plural_samples
 from atlas_site.overlay import files_under, remove_in_background
 from atlas_site.site import PageSpec, build_cache_dir
 from atlas_site.views import sort_key
@@ -34,21 +35,20 @@ def enabled(settings: dict) -> bool:
     return plugin_enabled(settings, "atlas_search")
 
 
-def ui_translations(_) -> dict[str, str]:
-    """Pagefind Default UI strings, through the site's gettext catalogues (placeholders in Pagefind's syntax)."""
-    term, count, other = "[SEARCH_TERM]", "[COUNT]", "[DIFFERENT_TERM]"
+def ui_translations(views) -> dict:
+    """The search script's interface strings, through the site's gettext catalogues, with the placeholders it
+    fills ([SEARCH_TERM], [COUNT]...). The count of results is in each plural form of the language, by CLDR
+    category, which the script gets from Intl.PluralRules: Arabic says 2, 3 and 11 results three ways."""
+    _, ngettext = views._, views.fmt.translations.ngettext
+    term, count = "[SEARCH_TERM]", "[COUNT]"
     return {
-        "clear_search": _("Clear"),
         "load_more": _("Load more results"),
         "zero_results": _("No results for %(term)s") % {"term": term},
-        "many_results": _("%(count)s results for %(term)s") % {"count": count, "term": term},
-        "one_result": _("%(count)s result for %(term)s") % {"count": count, "term": term},
-        "total_zero_results": _("No results"),
-        "total_one_result": _("%(count)s result") % {"count": count},
-        "total_many_results": _("%(count)s results") % {"count": count},
-        "alt_search": _("No results for %(term)s. Showing results for %(other)s instead")
-        % {"term": term, "other": other},
-        "search_suggestion": _("No results for %(term)s. Try one of the following searches:") % {"term": term},
+        "results": {
+            category: ngettext("%(count)s result for %(term)s", "%(count)s results for %(term)s", n)
+            % {"count": count, "term": term}
+            for category, n in plural_samples(views.lang)
+        },
         "searching": _("Searching for %(term)s…") % {"term": term},
         "results_label": _("Search results"),
         "other_languages": _("Results in other languages"),
@@ -56,7 +56,6 @@ def ui_translations(_) -> dict[str, str]:
         % {"results": "[RESULTS]"},
         "all_results_in": _("%(language)s: all results") % {"language": "[LANGUAGE]"},
         "error_search": _("Search failed"),
-        "loading": _("Loading"),
     }
 
 
@@ -128,7 +127,7 @@ class SearchBuild:
         specs.append(PageSpec(SEARCH_PAGE, "search.html", self.search_context, depends=self.site.lists_depend()))
 
     def search_context(self, views) -> dict:
-        return {"search_translations": ui_translations(views._), "search_facets": self.facets(views)}
+        return {"search_translations": ui_translations(views), "search_facets": self.facets(views)}
 
     def facets(self, views) -> dict:
         """The search page's filters, in its language: every kind and country of the indexed places.

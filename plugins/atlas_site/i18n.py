@@ -25,6 +25,15 @@ def N_(message: str) -> str:
     return message
 
 
+def plural_samples(lang: str) -> list[tuple[str, int]]:
+    """One number for each CLDR plural category of the language (what Intl.PluralRules returns): a script
+    picks the form of a translated count by category, and the catalogue's form for that number is it."""
+    locale, samples = Locale.parse(lang), {}
+    for number in [*range(0, 200), 1000000]:
+        samples.setdefault(locale.plural_form(number), number)
+    return sorted(samples.items())
+
+
 def load_translations(catalogue_dir: Path, lang: str, cache_dir: Path | None = None) -> NullTranslations:
     """Compile the language's .po file, so a stale .mo can never be shown. With a cache folder, the compiled
     catalogue is kept there by a hash of the .po file's bytes and Babel's version: parsing the four .po files

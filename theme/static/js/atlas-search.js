@@ -47,6 +47,8 @@
     var bundles = JSON.parse(box.getAttribute("data-bundles") || "[]");
     var others = JSON.parse(box.getAttribute("data-others") || "[]");
     var pageLang = document.documentElement.lang;
+    // The count's form by CLDR category (data-translations has one per category of the page's language).
+    var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(pageLang) : null;
     var baseUrl = box.getAttribute("data-base-url") || "/";
     var status = document.getElementById("atlas-search-status");
     var params = new URLSearchParams(window.location.search);
@@ -236,7 +238,8 @@
 
     function sayCount(search) {
       var count = search.matched.length;
-      var template = count === 0 ? t.zero_results : count === 1 ? t.one_result : t.many_results;
+      var forms = t.results || {};
+      var template = count === 0 ? t.zero_results : forms[plurals ? plurals.select(count) : "other"] || forms.other;
       var results = fill(template, search.term, count);
       // One translated sentence pair: how two sentences follow each other differs by script (no space in Chinese).
       say(search.othersShown ? t.results_then_other_languages.split("[RESULTS]").join(results) : results);
