@@ -66,8 +66,10 @@ def wrap(text: str, font, width: int, rtl: bool, lang: str) -> list[str]:
     """Lines of text no wider than width: split at spaces, or between characters for Chinese."""
     options = _text_options(rtl, lang)
     units, joiner = (text.split(), " ") if " " in text.strip() else (list(text), "")
+    if not units:
+        return []
     whole = joiner.join(units)
-    if not units or font.getlength(_shape(whole, rtl), **options) <= width:
+    if font.getlength(_shape(whole, rtl), **options) <= width:
         return [whole]  # most texts: measured once instead of once per word
     lines, line = [], ""
     for unit in units:
