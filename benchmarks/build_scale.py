@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/build_scale.py [--places 2000] [--repeat 3] [--keep DIR]
 
 Prints, for a synthetic atlas of N places in 4 languages (benchmarks/synthetic_atlas.py):
+- the machine (processor, cores, Python's and Hugo's versions): the ratios below move with it;
 - the full build (check, Pelican with every atlas plugin, Pagefind) into an empty output folder, so every page is
   rendered: cold (every cache empty: each share card, photo, QR code, place calendar and search shard is made)
   and warm (the caches of those derived files, of rendered Markdown and of checked bundles filled, as CI keeps
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import platform
 import runpy
 import shutil
 import subprocess
@@ -235,6 +237,27 @@ def pelican_build(work: Path, places: int, run: int) -> Run:
     )
 
 
+def hugo_command() -> str:
+    return shutil.which("hugo", path=str(Path(sys.executable).parent)) or "hugo"
+
+
+def machine() -> str:
+    """What the figures were measured on: the ratios to Pelican (Python) and to Hugo (Go) move with the machine.
+    One VM ran Pelican 2.2 times and Hugo 1.3 times as long as another, so the ratio to Hugo went from 3.5 to 5.4
+    with the same code."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+        model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        model = platform.processor() or "unknown processor"
+    try:
+        printed = subprocess.run([hugo_command(), "version"], capture_output=True, text=True, check=True).stdout
+        hugo = next(line.split()[1].split("-")[0] for line in printed.splitlines() if line.startswith("hugo v"))
+    except (OSError, subprocess.CalledProcessError, StopIteration, IndexError):
+        hugo = "not found"
+    return f"Machine: {model}, {os.cpu_count()} cores; Python {platform.python_version()}; Hugo {hugo}"
+
+
 def hugo_build(work: Path, places: int, run: int) -> Run:
     site = work / "hugo"
     if not (site / "content").is_dir():
@@ -244,9 +267,8 @@ def hugo_build(work: Path, places: int, run: int) -> Run:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
         (folder / "list.html").write_text(HUGO_LIST, encoding="utf-8")
-    hugo = shutil.which("hugo", path=str(Path(sys.executable).parent)) or "hugo"
     output = site / f"public-{run}"
-    return measure([hugo, "--source", str(site), "--destination", str(output), "--quiet"], cwd=site)
+    return measure([hugo_command(), "--source", str(site), "--destination", str(output), "--quiet"], cwd=site)
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -275,6 +297,7 @@ def main() -> None:
     try:
         root = generate(work / "atlas", n)
         print(f"Synthetic atlas: {n} places × 4 languages in {root}", flush=True)
+        print(machine(), flush=True)
         # Every command writes into a new folder, and the one that deletes an output (the rebuild replaces the
         # previous one) comes after every target's command. On a filesystem without a journal (this VM's ext4),
         # inodes deleted in the last minutes are skipped one by one whenever a file or folder is made: after the
