@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image
-from support import LANGUAGES, check_output, copy_sample_site, insert_after, soup_of
+from support import LANGUAGES, check_output, copy_sample_site, insert_after, line_number, soup_of
 
 ABBEY = "abbaye-d-exemple"
 STORED = (1800, 1200)  # pixels as stored; EXIF orientation 6 shows them turned a quarter: 1200 wide, 1800 high
@@ -147,6 +147,86 @@ def test_photo_needs_alt_credit_licence_and_an_existing_file(tmp_path):
         assert f": {field}: is required" in text, (field, text)
     assert "photos.0.file: no file 'photos/missing.jpg' in the record's folder" in text
     assert f"index.yaml:{line + 1}: photos.0.file" in text
+
+
+def photo_entries(files: list[str]) -> str:
+    """photos: entries for these files, complete but for what the file holds."""
+    entries = "".join(
+        f"  - file: photos/{name}\n    alt: {{fr: Vue, en: View, ar: منظر, zh: 景色}}\n"
+        "    credit: Équipe de test\n    licence: CC BY 4.0\n"
+        for name in files
+    )
+    return "photos:\n" + entries
+
+
+def cut_jpeg(path: Path) -> None:
+    """A JPEG cut off half-way (an interrupted copy): its header opens, its pixels cannot be read."""
+    whole = path.with_suffix(".whole.jpg")
+    Image.effect_noise((900, 600), 40).convert("RGB").save(whole, "JPEG", quality=90)
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    whole.unlink()
+
+
+def test_a_photo_the_build_cannot_read_is_rejected_at_its_line(tmp_path, monkeypatch, capsys):
+    """Not an image, another format under a .jpg name, a cut-off JPEG, too many pixels: each named at its line in
+    one run, the
+    good photo beside them not; the build stops with no traceback and leaves the previous output as it was."""
+    import tasks
+
+    root = copy_sample_site(tmp_path / "site")
+    photos = root / "centres" / ABBEY / "photos"
+    make_photo(photos / "good.jpg")
+    (photos / "notes.jpg").write_text("not a photo\n", encoding="utf-8")
+    Image.new("RGB", (900, 600), (30, 90, 160)).save(photos / "scan.jpg", "GIF")
+    cut_jpeg(photos / "cut.jpg")
+    Image.new("1", (10_000, 9_000)).save(photos / "poster.png")  # 90 million pixels in 11 KB
+    facts = root / "centres" / ABBEY / "index.yaml"
+    files = ["good.jpg", "notes.jpg", "scan.jpg", "cut.jpg", "poster.png"]
+    facts.write_text(facts.read_text(encoding="utf-8") + photo_entries(files), encoding="utf-8")
+    line_of = {name: line_number(facts, f"- file: photos/{name}") for name in files}
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+
+    errors, lines = check_output(root)
+
+    path = f"centres/{ABBEY}/index.yaml"
+    expected = {
+        f"{path}:{line_of['notes.jpg']}: photos.1.file: 'notes.jpg' is not an image the build can read",
+        f"{path}:{line_of['scan.jpg']}: photos.2.file: 'scan.jpg' is a GIF image; give a JPEG, PNG or WebP",
+        f"{path}:{line_of['cut.jpg']}: photos.3.file: 'cut.jpg' is damaged and cannot be read",
+        f"{path}:{line_of['poster.png']}: photos.4.file: 'poster.png' has too many pixels to open",
+    }
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, lines)
+    assert errors == 4 and not any("photos.0" in line for line in lines), lines
+
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("previous build", encoding="utf-8")
+    capsys.readouterr()
+    assert tasks.build_site(output=output, root=root) != 0
+    said = capsys.readouterr()
+    assert "Traceback" not in said.err + said.out and "'cut.jpg' is damaged" in said.err
+    assert [p.name for p in output.iterdir()] == ["index.html"]
+    assert (output / "index.html").read_text(encoding="utf-8") == "previous build"
+
+
+def test_a_photo_damaged_after_a_clean_check_is_caught_by_the_next_check(tmp_path, monkeypatch):
+    """The checks of a record are kept between runs, keyed on its photos' bytes: a photo overwritten under the
+    same name by a cut-off copy is checked again, not taken from the earlier run."""
+    root = copy_sample_site(tmp_path / "site")
+    photo = root / "centres" / ABBEY / "photos" / "cloitre.jpg"
+    make_photo(photo)
+    facts = root / "centres" / ABBEY / "index.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + photo_entries(["cloitre.jpg"]), encoding="utf-8")
+    monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
+    assert check_output(root)[0] == 0
+    assert list((tmp_path / "cache").rglob("*.pickle")), "the first check kept its results"
+
+    cut_jpeg(photo)
+    errors, lines = check_output(root)
+
+    assert errors == 1, lines
+    assert any("photos.0.file: 'cloitre.jpg' is damaged" in line for line in lines), lines
 
 
 def test_a_photo_replaced_under_the_same_name_is_published_anew_by_a_rebuild(tmp_path, monkeypatch):

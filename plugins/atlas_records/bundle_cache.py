@@ -43,8 +43,8 @@ def _collector_paused():
 
 
 def bundle_key(record_type: str, bundle: Path) -> str:
-    """A bundle's key: its texts and facts by their bytes, its other files (photos) by name (the checks only
-    look for them)."""
+    """A bundle's key: its texts, facts and photos by their bytes (records.keyed_by_bytes), its other files by
+    name (the checks only look for them)."""
     digest = hashlib.sha256(f"{record_type}\0{bundle}\0".encode())
     for name, path in bundle_files(bundle):
         digest.update(name.encode() + b"\0")

@@ -109,8 +109,9 @@ def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Reco
 
 
 def keyed_by_bytes(name: str) -> bool:
-    """Whether a bundle's file (its path inside the bundle) keys the bundle by its bytes, not only its name."""
-    return name.startswith("index.")
+    """Whether a bundle's file (its path inside the bundle) keys the bundle by its bytes, not only its name: the
+    texts and facts, and the photos, which the checks open (validation.py)."""
+    return name.startswith(("index.", "photos/"))
 
 
 def summary_digest(record: Record) -> bytes:

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
+from pathlib import Path
 
 from babel import Locale
+from PIL import Image
 
 from .records import Record, countries_with_a_page
 from .schemas import RECORD_TYPES, TEXT_SCHEMA, closest, validator
@@ -240,12 +243,46 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
 
     for i, photo in enumerate(facts.get("photos") or []):
         file = photo.get("file") if isinstance(photo, dict) else None
-        if isinstance(file, str) and re.fullmatch(r"photos/[^/]+", file) and not (record.folder / file).is_file():
-            add(("photos", i, "file"), f"no file '{file}' in the record's folder")
+        if not (isinstance(file, str) and re.fullmatch(r"photos/[^/]+", file)):
+            continue
+        problem = (
+            _photo_file_problem(record.folder / file)
+            if (record.folder / file).is_file()
+            else f"no file '{file}' in the record's folder"
+        )
+        if problem:
+            add(("photos", i, "file"), problem)
 
     if record.type == "event":
         _event_date_problems(facts, add)
     return problems
+
+
+# What the build can make its copies from (atlas_images), told by the file's bytes, not its name.
+_PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
+_PHOTO_FORMATS_SAID = "JPEG, PNG or WebP"
+
+
+def _photo_file_problem(path: Path) -> str | None:
+    """Why the build could not make copies of this photo (not an image, another format, damaged, too large to
+    open), or None. The photo is decoded whole: a cut-off file opens, and fails only when its pixels are read.
+    Its bytes key the record's checks (records.keyed_by_bytes), so this runs again only when it changes."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns from 89 million pixels, and refuses from twice that; the build would hold
+            # hundreds of megabytes for one such photo.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.format not in _PHOTO_FORMATS:
+                    return f"'{path.name}' is a {image.format} image; give a {_PHOTO_FORMATS_SAID} file"
+                image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        return f"'{path.name}' has too many pixels to open (over {Image.MAX_IMAGE_PIXELS:,}); give a smaller copy"
+    except Image.UnidentifiedImageError:
+        return f"'{path.name}' is not an image the build can read ({_PHOTO_FORMATS_SAID})"
+    except (OSError, SyntaxError, ValueError) as error:
+        return f"'{path.name}' is damaged and cannot be read ({error})"
+    return None
 
 
 def _event_date_problems(facts, add) -> None:
