@@ -192,6 +192,22 @@ def test_a_new_record_never_overwrites(atlas):
     assert not (atlas / "centres" / "old-slug").exists()
 
 
+def save_in_latin_1(path: Path) -> bytes:
+    """Rewrite a record's facts as a Windows editor might: Latin-1, with an accented comment."""
+    text = path.read_text(encoding="utf-8") + "# Vérifié à la main\n"
+    path.write_bytes(text.encode("latin-1"))
+    return path.read_bytes()
+
+
+def test_a_new_record_is_written_beside_a_record_saved_in_latin_1(atlas):
+    """new-centre reads the other records (for their old slugs): one not in UTF-8 is left to `invoke check`."""
+    save_in_latin_1(atlas / "centres" / "saline-fictive" / "index.yaml")
+    written = new_record("centre", "nouveau-venu", atlas, LANGUAGES)
+    assert (atlas / "centres" / "nouveau-venu" / "index.yaml") in written
+    with pytest.raises(ScaffoldError, match="alias"):
+        new_record("centre", "old-slug", atlas, LANGUAGES)  # the UTF-8 records are still read
+
+
 def test_invoke_new_centre_refuses_an_existing_centre():
     existing = sorted(p.name for p in (ROOT / "centres").iterdir() if p.is_dir())[0]
     before = {p.name: p.read_bytes() for p in (ROOT / "centres" / existing).iterdir()}
@@ -341,3 +357,18 @@ def test_geocode_reports_failures_and_leaves_those_records_alone(atlas, nominati
     assert "too vague" in outcomes["saline-fictive"].message
     for path, text in files.items():
         assert path.read_text(encoding="utf-8") == text
+
+
+def test_geocode_leaves_a_record_saved_in_latin_1_to_the_check(atlas, nominatim):
+    """A record whose file is not UTF-8 is not rewritten (it would be damaged); the others are geocoded."""
+    abbey = atlas / "centres" / "abbaye-d-exemple" / "index.yaml"
+    chateau = atlas / "centres" / "chateau-de-nullepart" / "index.yaml"
+    _strip_coordinates(abbey, "1 place de l'Abbaye, Exempleville")
+    _strip_coordinates(chateau, "Nullepart-sur-Meuse")
+    before = save_in_latin_1(chateau)
+    geocode = make_geocoder(nominatim, "http", min_delay_seconds=0.0)
+    outcomes = geocode_records(atlas, geocode, atlas / "cache.json", today=dt.date(2024, 5, 1))
+    assert [(o.path, o.status) for o in outcomes] == [("centres/abbaye-d-exemple/index.yaml", "geocoded")]
+    assert chateau.read_bytes() == before
+    errors, printed = check(atlas)
+    assert errors == 1 and "centres/chateau-de-nullepart/index.yaml:" in printed and "is not UTF-8" in printed

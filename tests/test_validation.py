@@ -182,6 +182,26 @@ def link_to_an_old_address_names_the_current_one(root: Path) -> Expected:
     return Expected(f"{ABBEY}/index.fr.md", line + 2, "(description)", message)  # the [c]: line
 
 
+def first_line_not_in_ascii(path: Path) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if not line.isascii())
+
+
+def text_saved_in_latin_1_gives_the_line_of_its_first_accent(root: Path) -> Expected:
+    path = root / "content/countries/ma/index.fr.md"
+    line = first_line_not_in_ascii(path)
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    # Only this problem: the text is there, so "missing: every record needs its text in the default language"
+    # would mislead (test_an_unreadable_text_is_not_also_called_missing).
+    return Expected("content/countries/ma/index.fr.md", line, "", "byte 0xe9 is not UTF-8: save the file as UTF-8")
+
+
+def facts_saved_in_windows_1252_give_the_line_of_its_first_accent(root: Path) -> Expected:
+    path = root / "content/countries/ma/index.yaml"
+    line = insert_after(path, "last_verified: 2024-04-04", "# Vérifié le 4 avril 2024")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    return Expected("content/countries/ma/index.yaml", line, "", "byte 0xe9 is not UTF-8")
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -201,6 +221,8 @@ CASES = [
     page_alias_that_is_not_text_is_rejected,
     link_to_a_missing_place_in_a_text_gives_its_line_and_the_closest_slug,
     link_to_an_old_address_names_the_current_one,
+    text_saved_in_latin_1_gives_the_line_of_its_first_accent,
+    facts_saved_in_windows_1252_give_the_line_of_its_first_accent,
 ]
 
 
@@ -292,6 +314,24 @@ def test_every_mistake_in_one_copy_is_reported_in_one_run(tmp_path):
     missing = [e.prefix + e.message for e in expected if not e.found_in(lines)]
     assert not missing, "not reported:\n" + "\n".join(missing) + "\n\nreported:\n" + "\n".join(lines)
     assert errors >= len(expected)
+
+
+def test_an_unreadable_text_is_not_also_called_missing(tmp_path):
+    root = copy_sample_site(tmp_path / "site")
+    expected = text_saved_in_latin_1_gives_the_line_of_its_first_accent(root)
+    errors, lines = check_output(root)
+    about_it = [line for line in lines if line.startswith("content/countries/ma")]
+    assert errors == 1 and len(about_it) == 1 and expected.found_in(about_it), lines
+
+
+def test_a_file_starting_with_a_byte_order_mark_is_read(tmp_path):
+    """Some Windows editors start UTF-8 files with a byte order mark: the file is read as if it had none."""
+    root = copy_sample_site(tmp_path / "site")
+    for name in ("index.yaml", "index.fr.md"):
+        path = root / ABBEY / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    errors, lines = check_output(root)
+    assert errors == 0, lines
 
 
 def test_successful_build_replaces_the_previous_output(previous_build):

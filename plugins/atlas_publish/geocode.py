@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from atlas_records.records import read_editor_file
 from atlas_records.strict_yaml import load
 
 USER_AGENT = "accr-atlas-geocoder/1.0 (atlas of the Centres culturels de rencontre; `invoke geocode`)"
@@ -158,7 +159,10 @@ def records_to_geocode(root: Path) -> list[tuple[Path, str, str | None]]:
     for facts in sorted(Path(root).glob("**/index.yaml")):
         if any(part.startswith(".") or part in ("node_modules", "output") for part in facts.relative_to(root).parts):
             continue
-        doc, _ = load(facts.read_text(encoding="utf-8"), str(facts))
+        text, _ = read_editor_file(facts, str(facts))
+        if text is None:
+            continue  # not UTF-8: `invoke check` says where; writing coordinates into it would damage it
+        doc, _ = load(text, str(facts))
         data = doc.data if doc else None
         if isinstance(data, dict) and isinstance(data.get("address"), str) and "coordinates" not in data:
             country = data.get("country") if isinstance(data.get("country"), str) else None

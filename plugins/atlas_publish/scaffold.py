@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from atlas_records.records import read_editor_file
 from atlas_records.schemas import RECORD_TYPES, TEXT_SCHEMA, schema
 from atlas_records.strict_yaml import load
 from atlas_records.validation import PLACEHOLDER
@@ -118,7 +119,8 @@ def new_record(record_type: str, slug: str, root: Path, languages: list[str]) ->
     if folder.exists():
         raise ScaffoldError(f"{folder.relative_to(root)} already exists: nothing was written")
     for other in sorted(base.glob("*/index.yaml")) if base.is_dir() else []:
-        doc, _ = load(other.read_text(encoding="utf-8"), str(other))
+        text, _ = read_editor_file(other, str(other))
+        doc, _ = load(text, str(other)) if text is not None else (None, [])  # not UTF-8: `invoke check` says where
         if doc and isinstance(doc.data, dict) and slug in (doc.data.get("aliases") or []):
             raise ScaffoldError(
                 f"'{slug}' is an old slug (alias) of {other.parent.relative_to(root)}: "

@@ -65,9 +65,23 @@ class Record:
         return self.facts.get(key, default)
 
 
+def read_editor_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
+    """An editor's file as text, or the problem: saved in another encoding than UTF-8 (a Windows editor's
+    Latin-1...), at the line of its first byte that is not UTF-8. A leading byte order mark is dropped."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8 (Unicode)"
+        return None, [Problem(source, line, "", message)]
+
+
 def read_text_file(path: Path, lang: str, source: str) -> tuple[Text | None, list[Problem]]:
     """Split an index.<lang>.md file into its front matter and body."""
-    raw = path.read_text(encoding="utf-8")
+    raw, problems = read_editor_file(path, source)
+    if raw is None:
+        return None, problems
     match = FRONT_MATTER.match(raw)
     if not match:
         return None, [Problem(source, 1, "", "the file must start with front matter between two '---' lines")]
@@ -82,21 +96,20 @@ def read_text_file(path: Path, lang: str, source: str) -> tuple[Text | None, lis
 
 
 def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Record | None, list[Problem]]:
-    """Read one record folder, reporting every problem instead of stopping at the first."""
-    problems: list[Problem] = []
+    """Read one record folder, reporting every problem instead of stopping at the first: the texts are read
+    even when the facts cannot be, so a run reports the problems of both."""
     facts_file = folder / "index.yaml"
     rel = _relative(facts_file, relative_to)
     if not facts_file.is_file():
         return None, [Problem(_relative(folder, relative_to), None, "", "missing index.yaml")]
-    doc, found = load(facts_file.read_text(encoding="utf-8"), rel)
-    problems += found
-    if doc is None:
-        return None, problems
-    if not isinstance(doc.data, dict):
+    facts, problems = read_editor_file(facts_file, rel)
+    doc = None
+    if facts is not None:
+        doc, problems = load(facts, rel)
+    if doc is not None and not isinstance(doc.data, dict):
         problems.append(Problem(rel, 1, "", "index.yaml must be a set of 'field: value' lines"))
-        return None, problems
-    record = Record(record_type, folder.name, folder, doc.data, doc)
-    record.other_files = [name for name, _ in bundle_files(folder) if not keyed_by_bytes(name)]
+        doc = None
+    texts = {}
     for path in sorted(folder.iterdir()):
         match = TEXT_FILE.match(path.name)
         if not match:
@@ -104,7 +117,12 @@ def read_bundle(record_type: str, folder: Path, relative_to: Path) -> tuple[Reco
         text, found = read_text_file(path, match.group("lang"), _relative(path, relative_to))
         problems += found
         if text is not None:
-            record.texts[text.lang] = text
+            texts[text.lang] = text
+    if doc is None:
+        return None, problems
+    record = Record(record_type, folder.name, folder, doc.data, doc)
+    record.other_files = [name for name, _ in bundle_files(folder) if not keyed_by_bytes(name)]
+    record.texts.update(texts)
     return record, problems
 
 

@@ -125,7 +125,9 @@ def record_problems(record: Record, languages: list[str], default_language: str,
         for number, line in enumerate(text.body.splitlines(), start=text_body_line(text)):
             if line.strip().startswith(PLACEHOLDER):
                 problems.append(Problem(text_source, number, "(description)", _PLACEHOLDER_MESSAGE))
-    if default_language not in record.texts:
+    # A text file that is there but could not be read has its own problem above; "missing" would mislead.
+    unread = {lang for lang in languages if lang not in record.texts and (record.folder / f"index.{lang}.md").is_file()}
+    if default_language not in record.texts and default_language not in unread:
         problems.append(
             Problem(
                 source,
@@ -135,7 +137,7 @@ def record_problems(record: Record, languages: list[str], default_language: str,
             )
         )
     for lang in languages:
-        if lang not in record.texts:
+        if lang not in record.texts and lang not in unread:
             problems.append(
                 Problem(
                     rel(record.folder),
