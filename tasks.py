@@ -259,10 +259,27 @@ def build(c, output=str(OUTPUT)):
 @task
 def serve(c, port=8000):
     """Build the site and serve it on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
     if build_site():
         sys.exit(1)
-    print(f"Serving the atlas on http://127.0.0.1:{port}/", flush=True)
-    _run([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(OUTPUT)])
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(OUTPUT))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
+    except OSError as error:
+        print(
+            f"Cannot serve on 127.0.0.1:{port} ({error.strerror}); another server may be using it: "
+            f"stop it, or serve on another port: invoke serve --port {int(port) + 1}",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    print(f"Serving the atlas on http://127.0.0.1:{port}/ (Ctrl+C stops)", flush=True)
+    with server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("Stopped.", flush=True)
 
 
 @task
