@@ -317,3 +317,18 @@ def test_printed_map_leaves_out_its_controls_and_keeps_its_attribution(page, pat
     assert page.locator("#atlas_map").is_visible()
     assert page.locator("#atlas_map .leaflet-control-attribution").is_visible()
     assert page.locator("[data-map-list] li[data-place]").first.is_visible() == has_list
+
+
+def test_a_printed_list_shows_every_place_not_only_those_on_screen(page):
+    """The list's cards are rendered only on screen (content-visibility: auto); printed, every one is."""
+    open_map(page, "/en/centres/")
+    titles = page.locator("[data-map-list] li[data-place] .card__title")  # what a skipped card does not render
+    assert titles.count() > 20
+    rendered = "(title) => title.checkVisibility({contentVisibilityAuto: true})"
+    assert not all(title.evaluate(rendered) for title in titles.all()), "on screen, cards out of view are skipped"
+
+    page.emulate_media(media="print")
+
+    place = "(title) => title.closest('li').dataset.place"  # a skipped title has no rendered text to name it
+    skipped = [title.evaluate(place) for title in titles.all() if not title.evaluate(rendered)]
+    assert not skipped, skipped
