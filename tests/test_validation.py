@@ -7,6 +7,7 @@ non-zero with the list of problems and no traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -202,6 +203,13 @@ def facts_saved_in_windows_1252_give_the_line_of_its_first_accent(root: Path) ->
     return Expected("content/countries/ma/index.yaml", line, "", "byte 0xe9 is not UTF-8")
 
 
+def sources_checked_on_a_day_still_to_come_are_rejected(root: Path) -> Expected:
+    path = root / "content/pages/history/index.yaml"
+    to_come = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=400)).isoformat()  # a mistyped year
+    line = replace_line(path, "last_verified: 2024-01-06", f"last_verified: {to_come}")
+    return Expected("content/pages/history/index.yaml", line, "last_verified", f"{to_come} is after today")
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -223,6 +231,7 @@ CASES = [
     link_to_an_old_address_names_the_current_one,
     text_saved_in_latin_1_gives_the_line_of_its_first_accent,
     facts_saved_in_windows_1252_give_the_line_of_its_first_accent,
+    sources_checked_on_a_day_still_to_come_are_rejected,
 ]
 
 
@@ -330,6 +339,15 @@ def test_a_file_starting_with_a_byte_order_mark_is_read(tmp_path):
     for name in ("index.yaml", "index.fr.md"):
         path = root / ABBEY / name
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    errors, lines = check_output(root)
+    assert errors == 0, lines
+
+
+def test_sources_checked_today_in_an_editor_s_time_zone_are_accepted(tmp_path):
+    """East of Greenwich the day may be tomorrow in UTC: that day is not refused."""
+    root = copy_sample_site(tmp_path / "site")
+    tomorrow = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
+    replace_line(root / "content/pages/history/index.yaml", "last_verified: 2024-01-06", f"last_verified: {tomorrow}")
     errors, lines = check_output(root)
     assert errors == 0, lines
 

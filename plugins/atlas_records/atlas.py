@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from .bundle_cache import BundleCache
 from .records import Record, bundle_folders, read_bundle, summary_digest
 from .schemas import RECORD_TYPES
 from .strict_yaml import Problem
-from .validation import record_problems, reference_problems
+from .validation import checked_in_the_future_problems, record_problems, reference_problems
 
 
 @dataclass
@@ -84,6 +85,8 @@ def load_atlas(
                 atlas.records[record_type][record.slug] = record
     cache.save()
     atlas.problems += reference_problems(atlas.records, atlas.relative)
+    today = dt.datetime.now(dt.UTC).date()
+    atlas.problems += checked_in_the_future_problems(atlas.records, atlas.relative, today)
     atlas.problems.sort(key=lambda p: (p.severity != "error", p.path, p.line or 0, p.field))
     return atlas
 

@@ -370,6 +370,27 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
     return problems
 
 
+def checked_in_the_future_problems(records: dict[str, dict[str, Record]], rel, today: dt.date) -> list[Problem]:
+    """Records whose sources were last checked on a day still to come (a mistyped year: 2062 for 2026): the site
+    would publish that date. A day ahead of today in UTC is allowed, for editors east of Greenwich. Not kept
+    with a record's own checks (bundle_cache.py): the answer changes with the day, not with the record."""
+    latest = today + dt.timedelta(days=1)
+    problems = []
+    for by_slug in records.values():
+        for record in by_slug.values():
+            value = record.get("last_verified")
+            try:
+                checked = dt.date.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                continue  # not a date: the schema says so
+            if checked is not None and checked > latest:
+                message = f"{value} is after today ({today}): the sources cannot have been checked on a day to come"
+                problems.append(
+                    Problem(rel(record.facts_path), record.doc.line_of(("last_verified",)), "last_verified", message)
+                )
+    return problems
+
+
 # The sections whose own page a text may link (atlas:<section>): those with an index page in every language
 # (embeds, feeds and kinds have only pages of their own below it).
 LINKED_SECTIONS = SITE_SECTIONS - {"embed", "feeds", "kinds"}
