@@ -210,6 +210,30 @@ def sources_checked_on_a_day_still_to_come_are_rejected(root: Path) -> Expected:
     return Expected("content/pages/history/index.yaml", line, "last_verified", f"{to_come} is after today")
 
 
+def level_1_heading_in_a_text_is_rejected(root: Path) -> Expected:
+    path = root / "programmes/programme-fictif/index.fr.md"
+    line = insert_after(path, "Programme de résidences inventé pour les tests.", "\n# Conditions")
+    # The sanitiser keeps h2 to h6 only: "Conditions" would have stood as a loose line.
+    return Expected("programmes/programme-fictif/index.fr.md", line + 1, "(description)", "a level-1 heading")
+
+
+def image_in_a_text_is_rejected(root: Path) -> Expected:
+    path = root / "content/events/rencontres-exemple-2023/index.en.md"
+    line = insert_after(path, "Fictional network meeting at Example Abbey.", "\n![The cloister](cloister.jpg)")
+    return Expected(
+        "content/events/rencontres-exemple-2023/index.en.md", line + 1, "(description)", "put the photo under photos/"
+    )
+
+
+def embedded_video_in_a_text_is_rejected(root: Path) -> Expected:
+    path = root / "centres/saline-fictive/index.en.md"
+    embed = '<iframe src="https://video.example.org/embed/1" title="Visit"></iframe>'
+    line = insert_after(path, "The Fictional Saltworks left the network in 1999.", f"\n{embed}")
+    return Expected(
+        "centres/saline-fictive/index.en.md", line + 1, "(description)", "<iframe> is removed from published texts"
+    )
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -232,6 +256,9 @@ CASES = [
     text_saved_in_latin_1_gives_the_line_of_its_first_accent,
     facts_saved_in_windows_1252_give_the_line_of_its_first_accent,
     sources_checked_on_a_day_still_to_come_are_rejected,
+    level_1_heading_in_a_text_is_rejected,
+    image_in_a_text_is_rejected,
+    embedded_video_in_a_text_is_rejected,
 ]
 
 
@@ -350,6 +377,38 @@ def test_sources_checked_today_in_an_editor_s_time_zone_are_accepted(tmp_path):
     replace_line(root / "content/pages/history/index.yaml", "last_verified: 2024-01-06", f"last_verified: {tomorrow}")
     errors, lines = check_output(root)
     assert errors == 0, lines
+
+
+CODE_AND_KEPT_MARKUP = """
+## A heading the site keeps
+
+A tag the site drops, keeping its words: <u>underlined</u>.
+
+Shown as code: `<script>` and `![not an image](a.jpg)`, a comparison a < b, <https://example.org/>.
+
+```
+# not a heading
+<iframe src="https://example.org/"></iframe>
+```
+
+    ![indented code](b.jpg)
+"""
+
+
+def test_markup_shown_as_code_or_kept_by_the_site_is_not_an_error(tmp_path):
+    """Only what the published text would lose is reported: code is shown as written, h2 and autolinks are
+    kept; a tag dropped around words that stay is a warning."""
+    root = copy_sample_site(tmp_path / "site")
+    path = root / "content/pages/history/index.en.md"
+    path.write_text(path.read_text(encoding="utf-8") + CODE_AND_KEPT_MARKUP, encoding="utf-8")
+    errors, lines = check_output(root)
+    about_it = [line for line in lines if line.startswith("content/pages/history/index.en.md")]
+    underlined = line_number(path, "A tag the site drops, keeping its words: <u>underlined</u>.")
+    assert errors == 0, lines
+    assert about_it == [
+        f"content/pages/history/index.en.md:{underlined}: (description): warning: <u> is not kept in published "
+        "texts (its text is)"
+    ]
 
 
 def test_successful_build_replaces_the_previous_output(previous_build):

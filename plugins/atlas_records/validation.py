@@ -16,6 +16,7 @@ from PIL import Image
 from .records import Record, countries_with_a_page
 from .schemas import RECORD_TYPES, TEXT_SCHEMA, closest, validator
 from .strict_yaml import Document, Problem
+from .text_markup import markup_problems
 
 _COUNTRY_CODES = {code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code)}
 _PARTIAL_DATE = re.compile(r"^--(\d{2})-(\d{2})$")
@@ -125,6 +126,8 @@ def record_problems(record: Record, languages: list[str], default_language: str,
         for number, line in enumerate(text.body.splitlines(), start=text_body_line(text)):
             if line.strip().startswith(PLACEHOLDER):
                 problems.append(Problem(text_source, number, "(description)", _PLACEHOLDER_MESSAGE))
+        for number, message, severity in markup_problems(text.body, text_body_line(text)):
+            problems.append(Problem(text_source, number, "(description)", message, severity))
     # A text file that is there but could not be read has its own problem above; "missing" would mislead.
     unread = {lang for lang in languages if lang not in record.texts and (record.folder / f"index.{lang}.md").is_file()}
     if default_language not in record.texts and default_language not in unread:

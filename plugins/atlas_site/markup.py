@@ -10,56 +10,11 @@ from pathlib import Path
 
 import markdown
 import nh3
+from atlas_records import text_markup
+from atlas_records.text_markup import ATTRIBUTES, TAGS
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
 
 from .kept_by_key import write_cache_file
-
-_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "caption",
-    "cite",
-    "code",
-    "dd",
-    "del",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "ins",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "small",
-    "span",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-}
-_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "*": {"lang", "dir"}}
-
 
 # A link to another page of the atlas in a Markdown text: [la Saline](atlas:centres/saline-royale-arc-et-senans).
 # The rendered body keeps it as written (it is the same in every language); link_atlas_pages makes it the
@@ -110,7 +65,7 @@ class MarkdownRenderer:
         self._loaded = False
         self._file = None
         if cache_dir is not None:
-            salt = hashlib.sha256(Path(__file__).read_bytes())
+            salt = hashlib.sha256(Path(__file__).read_bytes() + Path(text_markup.__file__).read_bytes())
             salt.update(f"markdown={version('markdown')};nh3={version('nh3')}".encode())
             self._file = Path(cache_dir) / f"{salt.hexdigest()[:24]}.marshal"
 
@@ -137,8 +92,8 @@ class MarkdownRenderer:
                 self._md.reset()
                 html = nh3.clean(
                     self._md.convert(text),
-                    tags=_TAGS,
-                    attributes=_ATTRIBUTES,
+                    tags=TAGS,
+                    attributes=ATTRIBUTES,
                     url_schemes={"http", "https", "mailto", LINK_SCHEME},
                     link_rel=None,
                 )

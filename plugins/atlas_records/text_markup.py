@@ -1,0 +1,120 @@
+"""What a record's Markdown text may hold once published, and what the checks tell an editor would be lost.
+
+The site's renderer (atlas_site/markup.py) turns a text into HTML and keeps only TAGS and ATTRIBUTES (nh3): a
+level-1 heading loses its tag and stays as a loose line, an image disappears, a script goes with its content.
+markup_problems reads the Markdown itself, line by line, so each problem has its line; what is shown as code
+(fenced blocks, indented blocks, `code spans`) is written as it is, never dropped, so it is not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+# HTML a published text may hold (markup.py passes this allow-list to nh3).
+TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}, "*": {"lang", "dir"}}
+# Tags nh3 drops with what they hold, or that stand for content from elsewhere: the reader would miss it.
+_LOST_WITH_CONTENT = {
+    "audio",
+    "button",
+    "canvas",
+    "embed",
+    "form",
+    "iframe",
+    "input",
+    "link",
+    "math",
+    "meta",
+    "object",
+    "picture",
+    "script",
+    "select",
+    "source",
+    "style",
+    "svg",
+    "textarea",
+    "video",
+}
+_OPENING_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
+_CODE_SPAN = re.compile(r"`[^`]*`")
+_ATX_LEVEL_1 = re.compile(r"#(?!#)")  # Python-Markdown reads "#title" as a heading too, without a space
+_SETEXT_LEVEL_1 = re.compile(r"=+\s*")
+
+LEVEL_1_HEADING = "a level-1 heading: the page's name is its only one, and this one would be lost; write ## for it"
+IMAGE = (
+    "an image in the text is not published: put the photo under photos/ and list it under photos: in "
+    "index.yaml, with its alt text, credit and licence"
+)
+
+
+def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
+    """(line number, message, severity) of what the published text would lose; first: the body's first line."""
+    problems = []
+    fenced, previous = False, ""
+    for number, raw in enumerate(body.splitlines(), start=first):
+        if raw.lstrip().startswith(("```", "~~~")):
+            fenced, previous = not fenced, ""
+            continue
+        if fenced or raw.startswith(("    ", "\t")):
+            previous = raw
+            continue
+        line = _CODE_SPAN.sub("", raw)
+        if _ATX_LEVEL_1.match(line):
+            problems.append((number, LEVEL_1_HEADING, "error"))
+        elif _SETEXT_LEVEL_1.fullmatch(line) and previous.strip():
+            problems.append((number - 1, LEVEL_1_HEADING, "error"))
+        if "![" in line:
+            problems.append((number, IMAGE, "error"))
+        for tag in (match.group(1).lower() for match in _OPENING_TAG.finditer(line)):
+            if tag == "img":
+                problems.append((number, IMAGE, "error"))
+            elif tag in _LOST_WITH_CONTENT:
+                message = f"<{tag}> is removed from published texts, with what it holds"
+                problems.append((number, message, "error"))
+            elif tag not in TAGS:
+                problems.append((number, f"<{tag}> is not kept in published texts (its text is)", "warning"))
+        previous = raw
+    return problems
