@@ -127,3 +127,27 @@ def test_saved_card_has_the_colours_it_was_drawn_with(tmp_path, lang):
         assert saved.size == (1200, 630)
         difference = ImageChops.difference(drawn, saved.convert("RGB"))
     assert max(high for _, high in difference.getextrema()) <= 8, "a colour of the drawing is not in the palette"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "zh"])
+def test_a_name_too_long_for_three_lines_is_cut_with_an_ellipsis(lang):
+    """A name that does not fit in three lines at the smallest size is cut where a word (a character in
+    Chinese) ends, and says so with "…": a cut name must not read as the whole name."""
+    from atlas_cards.cards import TEXT_WIDTH, name_lines, render_card
+
+    text = (SAMPLE_SITE / "centres" / ABBEY / f"index.{lang}.md").read_text(encoding="utf-8")
+    name = text.split("name:")[1].splitlines()[0].strip()
+    joiner = "" if lang == "zh" else " "
+    options = {"direction": "rtl" if lang == "ar" else "ltr", "language": lang}
+    too_long = joiner.join([name] * (400 // len(name) + 1))  # some 400 characters: more than 3 lines hold
+    for given, cut in ((name, False), (too_long, True)):
+        fields = {"lang": lang, "rtl": lang == "ar", "name": given, "kind": "", "where": "", "site": ""}
+        lines, font, _ = name_lines(fields)
+        assert all(font.getlength(line, **options) <= TEXT_WIDTH for line in lines), lines
+        drawn = joiner.join(lines)
+        if cut:
+            assert len(lines) == 3 and drawn.endswith("…"), lines
+            assert given.startswith(drawn[:-1]) and len(drawn) < len(given)
+        else:
+            assert drawn == given, lines
+        assert render_card(fields).size == (1200, 630)

@@ -24,6 +24,8 @@ ACCENT = (240, 190, 80)
 TEXT = (255, 255, 255)
 MUTED = (205, 220, 235)
 CARD_NAME = "card.png"
+NAME_SIZES = (76, 64, 54, 46, 40)
+TEXT_WIDTH = SIZE[0] - 2 * MARGIN
 
 
 def enabled(settings: dict) -> bool:
@@ -89,7 +91,6 @@ def render_card(fields: dict) -> Image.Image:
     lang, rtl = fields["lang"], fields["rtl"]
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
-    width = SIZE[0] - 2 * MARGIN
     x = SIZE[0] - MARGIN if rtl else MARGIN
     anchor = "ra" if rtl else "la"
     options = _text_options(rtl, lang)
@@ -102,13 +103,7 @@ def render_card(fields: dict) -> Image.Image:
         draw.text((x, y), _shape(text, rtl), font=font, fill=colour, anchor=anchor, **options)
 
     line(fields["site"], MARGIN, 30, MUTED)
-    name = fields["name"]
-    for size in (76, 64, 54, 46, 40):
-        font = font_for(name, size, bold=True)
-        lines = wrap(name, font, width, rtl, lang)
-        if len(lines) <= 3:
-            break
-    lines = lines[:3]
+    lines, font, size = name_lines(fields)
     y = 170
     for text in lines:
         draw.text((x, y), _shape(text, rtl), font=font, fill=TEXT, anchor=anchor, **options)
@@ -116,10 +111,37 @@ def render_card(fields: dict) -> Image.Image:
     y = max(y + 30, 400)
     for text, colour, text_size in ((fields["kind"], ACCENT, 34), (fields["where"], MUTED, 34)):
         if text:
-            for wrapped in wrap(text, font_for(text, text_size), width, rtl, lang)[:2]:
+            for wrapped in clipped(wrap(text, font_for(text, text_size), TEXT_WIDTH, rtl, lang), 2, fields, text_size):
                 line(wrapped, y, text_size, colour)
                 y += int(text_size * 1.4)
     return image
+
+
+def name_lines(fields: dict) -> tuple[list[str], ImageFont.FreeTypeFont, int]:
+    """The record's name in at most three lines, at the largest size that holds it (else the smallest, its end
+    replaced by an ellipsis), with the font and size."""
+    name = fields["name"]
+    for size in NAME_SIZES:
+        font = font_for(name, size, bold=True)
+        lines = wrap(name, font, TEXT_WIDTH, fields["rtl"], fields["lang"])
+        if len(lines) <= 3:
+            break
+    return clipped(lines, 3, fields, size, bold=True), font, size
+
+
+def clipped(lines: list[str], limit: int, fields: dict, size: int, bold: bool = False) -> list[str]:
+    """The first limit lines; when some are left out, the last kept one ends with an ellipsis, words (or, in
+    Chinese, characters) taken off until it fits: a cut name must not read as a whole one."""
+    if len(lines) <= limit:
+        return lines
+    kept, (rtl, lang) = lines[:limit], (fields["rtl"], fields["lang"])
+    last = kept[-1]
+    units, joiner = (last.split(" "), " ") if " " in last else (list(last), "")
+    font, options = font_for(last, size, bold), _text_options(rtl, lang)
+    while len(units) > 1 and font.getlength(_shape(joiner.join(units) + "…", rtl), **options) > TEXT_WIDTH:
+        units.pop()
+    kept[-1] = joiner.join(units) + "…"
+    return kept
 
 
 @cache
