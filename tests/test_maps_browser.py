@@ -13,6 +13,7 @@ from PIL import Image
 from support import (
     CHROMIUM,
     PHONE,
+    ROOT,
     axe_violations,
     launch_chromium,
     layout_shift,
@@ -332,3 +333,32 @@ def test_a_printed_list_shows_every_place_not_only_those_on_screen(page):
     place = "(title) => title.closest('li').dataset.place"  # a skipped title has no rendered text to name it
     skipped = [title.evaluate(place) for title in titles.all() if not title.evaluate(rendered)]
     assert not skipped, skipped
+
+
+WAITING = "Map: if it does not appear, every place it shows is also given as text."
+
+
+def said_in(lang: str, message: str) -> str:
+    """message as the language's catalogue words it (English: the message itself)."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle).get(message).string or message
+
+
+@pytest.mark.parametrize(
+    "path, lang", [("/fr/centres/abbaye-de-noirlac/", "fr"), ("/ar/centres/", "ar"), ("/zh/embed/network/", "zh")]
+)
+def test_a_map_whose_script_never_runs_says_its_places_are_also_given_as_text(page, path, lang):
+    """The box is in the page from the start; if its script is lost on the way, the box says so in the page's
+    language and direction instead of staying empty. When the script runs, it takes the words away."""
+    page.route("**/atlas-map.js", lambda route: route.abort())
+    page.goto(page.site + path)
+    waiting = page.locator("#atlas_map [data-map-waiting]")
+    assert waiting.is_visible()
+    assert waiting.inner_text() == said_in(lang, WAITING) != WAITING
+    assert waiting.get_attribute("dir") == page.locator("html").get_attribute("dir")
+
+    page.unroute("**/atlas-map.js")
+    open_map(page, path)
+    assert page.locator("#atlas_map [data-map-waiting]").count() == 0

@@ -78,6 +78,8 @@
 
   // -- the map itself (folium's definition), controls and outlines ----------------------------------
   function makeMap() {
+    var waiting = root.querySelector("[data-map-waiting]");
+    if (waiting) { root.removeChild(waiting); }
     var made = definitions[root.getAttribute("data-definition")]();
     var map = made.map;
     L.control.zoom({
