@@ -234,6 +234,13 @@ def embedded_video_in_a_text_is_rejected(root: Path) -> Expected:
     )
 
 
+def reference_to_an_old_slug_names_the_current_one(root: Path) -> Expected:
+    path = root / "content/events/rencontres-exemple-2023/index.yaml"
+    line = replace_line(path, "places: [abbaye-d-exemple]", "places: [old-slug]")  # chateau-de-nullepart's
+    message = "'old-slug' is an old slug of the centre 'chateau-de-nullepart': write 'chateau-de-nullepart'"
+    return Expected("content/events/rencontres-exemple-2023/index.yaml", line, "places.0", message)
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -259,6 +266,7 @@ CASES = [
     level_1_heading_in_a_text_is_rejected,
     image_in_a_text_is_rejected,
     embedded_video_in_a_text_is_rejected,
+    reference_to_an_old_slug_names_the_current_one,
 ]
 
 

@@ -364,9 +364,14 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
         for record in by_slug.values():
             for path, slug, target_type in _references(record):
                 if isinstance(slug, str) and not slug.startswith(PLACEHOLDER) and slug not in records[target_type]:
+                    owner = _alias_owner(slug, records[target_type])
                     hint = closest(slug, records[target_type])
                     suggestion = f"; did you mean '{hint}'?" if hint else ""
-                    message = f"no {target_type} '{slug}' in the atlas{suggestion}"
+                    message = (
+                        f"'{slug}' is an old slug of the {target_type} '{owner}': write '{owner}'"
+                        if owner
+                        else f"no {target_type} '{slug}' in the atlas{suggestion}"
+                    )
                     field = ".".join(map(str, path))
                     problems.append(Problem(rel(record.facts_path), record.doc.line_of(path), field, message))
         problems += _alias_problems(by_slug, rel)
@@ -431,6 +436,11 @@ def _lines_outside_code(body: str, first: int):
             yield number, _CODE_SPAN.sub("", line)
 
 
+def _alias_owner(slug: str, candidates: dict[str, Record]) -> str | None:
+    """The record that lists slug among its old slugs (aliases), if one does."""
+    return next((r.slug for r in candidates.values() if slug in (r.get("aliases") or [])), None)
+
+
 def _link_target_problem(target: str, records: dict[str, dict[str, Record]], countries: set) -> str | None:
     """Why atlas:<target> links no page of the atlas (None when it does)."""
     parts = [part for part in target.split("/") if part]
@@ -440,7 +450,7 @@ def _link_target_problem(target: str, records: dict[str, dict[str, Record]], cou
         candidates = records.get(_RECORD_SECTIONS[parts[0]], {})
         if parts[1] in candidates:
             return None
-        owner = next((r.slug for r in candidates.values() if parts[1] in (r.get("aliases") or [])), None)
+        owner = _alias_owner(parts[1], candidates)
         if owner:
             return f"link atlas:{target}: '{parts[1]}' is an old address; link atlas:{parts[0]}/{owner}"
         hint = closest(parts[1], candidates)
