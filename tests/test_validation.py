@@ -241,6 +241,12 @@ def reference_to_an_old_slug_names_the_current_one(root: Path) -> Expected:
     return Expected("content/events/rencontres-exemple-2023/index.yaml", line, "places.0", message)
 
 
+def blank_summary_is_rejected(root: Path) -> Expected:
+    path = root / "content/events/rencontres-exemple-2023/index.fr.md"
+    line = replace_line(path, "summary: Rencontres fictives du réseau à l'Abbaye d'Exemple.", 'summary: "   "')
+    return Expected("content/events/rencontres-exemple-2023/index.fr.md", line, "summary", "is blank")
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -267,6 +273,7 @@ CASES = [
     image_in_a_text_is_rejected,
     embedded_video_in_a_text_is_rejected,
     reference_to_an_old_slug_names_the_current_one,
+    blank_summary_is_rejected,
 ]
 
 

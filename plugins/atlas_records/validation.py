@@ -54,6 +54,10 @@ def _missing_properties(error) -> list[str]:
     return names or [""]
 
 
+# The schemas' pattern for text that must say something: an empty or blank value ('   ') is refused.
+BLANK_PATTERN = "\\S"
+
+
 def _message(error) -> str:
     if error.validator == "required":
         return error.message.replace("is a required property", "is required")
@@ -64,6 +68,8 @@ def _message(error) -> str:
         return f"'{error.instance}' is not one of: {allowed}{suggestion}"
     if error.validator == "format" and error.validator_value == "date":
         return f"'{error.instance}' is not a date written YYYY-MM-DD"
+    if error.validator == "pattern" and error.validator_value == BLANK_PATTERN:
+        return "is blank: write the text, or delete the field if it is optional"
     if error.validator == "pattern" and str(error.validator_value).startswith("^https?"):
         return f"'{error.instance}' is not a web address starting with http:// or https://"
     if error.validator == "oneOf":
