@@ -90,21 +90,28 @@ IMAGE = (
 )
 
 
+def lines_outside_code(body: str, first: int):
+    """(number, line) of a text's lines, without their `code spans` and fenced code blocks: what is written there
+    is shown as code (a link is not followed, a tag not read); first: the number of the body's first line."""
+    fenced = False
+    for number, line in enumerate(body.splitlines(), start=first):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            yield number, _CODE_SPAN.sub("", line)
+
+
 def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
     """(line number, message, severity) of what the published text would lose; first: the body's first line."""
     problems = []
-    fenced, previous = False, ""
-    for number, raw in enumerate(body.splitlines(), start=first):
-        if raw.lstrip().startswith(("```", "~~~")):
-            fenced, previous = not fenced, ""
+    previous = (None, "")  # the line before, when it is outside code: "===" under it makes it a heading
+    for number, line in lines_outside_code(body, first):
+        if line.startswith(("    ", "\t")):  # an indented code block
+            previous = (number, line)
             continue
-        if fenced or raw.startswith(("    ", "\t")):
-            previous = raw
-            continue
-        line = _CODE_SPAN.sub("", raw)
         if _ATX_LEVEL_1.match(line):
             problems.append((number, LEVEL_1_HEADING, "error"))
-        elif _SETEXT_LEVEL_1.fullmatch(line) and previous.strip():
+        elif _SETEXT_LEVEL_1.fullmatch(line) and previous[0] == number - 1 and previous[1].strip():
             problems.append((number - 1, LEVEL_1_HEADING, "error"))
         if "![" in line:
             problems.append((number, IMAGE, "error"))
@@ -116,5 +123,5 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
                 problems.append((number, message, "error"))
             elif tag not in TAGS:
                 problems.append((number, f"<{tag}> is not kept in published texts (its text is)", "warning"))
-        previous = raw
+        previous = (number, line)
     return problems

@@ -16,7 +16,7 @@ from PIL import Image
 from .records import Record, countries_with_a_page
 from .schemas import RECORD_TYPES, TEXT_SCHEMA, closest, validator
 from .strict_yaml import Document, Problem
-from .text_markup import markup_problems
+from .text_markup import lines_outside_code, markup_problems
 
 _COUNTRY_CODES = {code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code)}
 _PARTIAL_DATE = re.compile(r"^--(\d{2})-(\d{2})$")
@@ -409,7 +409,6 @@ def checked_in_the_future_problems(records: dict[str, dict[str, Record]], rel, t
 # (embeds, feeds and kinds have only pages of their own below it).
 LINKED_SECTIONS = SITE_SECTIONS - {"embed", "feeds", "kinds"}
 _RECORD_SECTIONS = {"centres": "centre", "programmes": "programme", "events": "event"}
-_CODE_SPAN = re.compile(r"`[^`]*`")
 # [text](atlas:path), [text](<atlas:path>) and [label]: atlas:path (the scheme is markup.LINK_SCHEME)
 _ATLAS_LINKS = re.compile(r"\]\(\s*<?atlas:([^\s)>#]*)|^\s*\[[^\]]+\]:\s*<?atlas:([^\s>#]*)")
 
@@ -422,24 +421,13 @@ def _text_link_problems(records: dict[str, dict[str, Record]], rel) -> list[Prob
             for _, text in sorted(record.texts.items()):
                 if "atlas:" not in text.body:  # the texts of a large atlas are read on every build
                     continue
-                for number, line in _lines_outside_code(text.body, text_body_line(text)):
+                for number, line in lines_outside_code(text.body, text_body_line(text)):
                     for match in _ATLAS_LINKS.finditer(line):
                         target = match.group(1) if match.group(1) is not None else match.group(2)
                         message = _link_target_problem(target, records, countries)
                         if message:
                             problems.append(Problem(rel(text.path), number, "(description)", message))
     return problems
-
-
-def _lines_outside_code(body: str, first: int):
-    """(number, line) of a text's lines, without their `code spans` and fenced code blocks: a link written
-    there is shown as code, not followed."""
-    fenced = False
-    for number, line in enumerate(body.splitlines(), start=first):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif not fenced:
-            yield number, _CODE_SPAN.sub("", line)
 
 
 def _alias_owner(slug: str, candidates: dict[str, Record]) -> str | None:
