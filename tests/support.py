@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -67,6 +68,13 @@ def insert_after(path: Path, anchor: str, new: str) -> int:
     lines.insert(number, new + "\n")
     Path(path).write_text("".join(lines), encoding="utf-8")
     return number + 1
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def check_output(root: Path) -> tuple[int, list[str]]:

@@ -169,8 +169,8 @@ def cut_jpeg(path: Path) -> None:
 
 def test_a_photo_the_build_cannot_read_is_rejected_at_its_line(tmp_path, monkeypatch, capsys):
     """Not an image, another format under a .jpg name, a cut-off JPEG, too many pixels: each named at its line in
-    one run, the
-    good photo beside them not; the build stops with no traceback and leaves the previous output as it was."""
+    one run, the good photo beside them not; the build stops with no traceback and leaves the previous output as
+    it was."""
     import tasks
 
     root = copy_sample_site(tmp_path / "site")
@@ -217,7 +217,7 @@ def test_a_photo_damaged_after_a_clean_check_is_caught_by_the_next_check(tmp_pat
     photo = root / "centres" / ABBEY / "photos" / "cloitre.jpg"
     make_photo(photo)
     facts = root / "centres" / ABBEY / "index.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8") + photo_entries(["cloitre.jpg"]), encoding="utf-8")
+    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
     monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
     assert check_output(root)[0] == 0
     assert list((tmp_path / "cache").rglob("*.pickle")), "the first check kept its results"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from atlas_publish.headers import embed_headers, headers_file, nginx_headers, security_headers
 from bs4 import BeautifulSoup
-from support import line_number
+from support import free_port, line_number
 
 import tasks
 
@@ -303,12 +303,6 @@ def test_every_page_is_valid_html(real_build):
     assert not errors, f"{len(errors)} HTML error(s):\n" + "\n".join(errors[:30])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def nginx(real_build, sample_build, tmp_path_factory):
     """A real nginx with the shipped configuration: the real build on one port, the sample site on another."""
@@ -316,7 +310,7 @@ def nginx(real_build, sample_build, tmp_path_factory):
         pytest.fail("nginx is missing: run `invoke publish-deps` (as root it installs Debian's nginx)")
     prefix = tmp_path_factory.mktemp("nginx")
     shutil.copytree(ROOT / "hosting" / "nginx", prefix / "atlas")
-    ports = {"real": _free_port(), "sample": _free_port()}
+    ports = {"real": free_port(), "sample": free_port()}
     temp = "\n".join(
         f"    {kind}_temp_path {prefix}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )

@@ -10,13 +10,7 @@ import sys
 import time
 import urllib.request
 
-from support import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from support import ROOT, free_port
 
 
 def answer(url: str, deadline: float) -> tuple[int, str]:
