@@ -44,12 +44,19 @@ def make_photo(path: Path) -> None:
         assert saved.getexif().get_ifd(ExifTags.IFD.GPSInfo)
 
 
+def with_cloister_photo(root: Path) -> Path:
+    """Add the fixture photo to the sample abbey of root, described by PHOTO_YAML; return the photo's path."""
+    photo = root / "centres" / ABBEY / "photos" / "cloitre.jpg"
+    make_photo(photo)
+    facts = root / "centres" / ABBEY / "index.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    return photo
+
+
 @pytest.fixture(scope="module")
 def photo_site(tmp_path_factory):
     root = copy_sample_site(tmp_path_factory.mktemp("photos") / "site")
-    make_photo(root / "centres" / ABBEY / "photos" / "cloitre.jpg")
-    facts = root / "centres" / ABBEY / "index.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    with_cloister_photo(root)
     return root
 
 
@@ -214,10 +221,7 @@ def test_a_photo_damaged_after_a_clean_check_is_caught_by_the_next_check(tmp_pat
     """The checks of a record are kept between runs, keyed on its photos' bytes: a photo overwritten under the
     same name by a cut-off copy is checked again, not taken from the earlier run."""
     root = copy_sample_site(tmp_path / "site")
-    photo = root / "centres" / ABBEY / "photos" / "cloitre.jpg"
-    make_photo(photo)
-    facts = root / "centres" / ABBEY / "index.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    photo = with_cloister_photo(root)
     monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
     assert check_output(root)[0] == 0
     assert list((tmp_path / "cache").rglob("*.pickle")), "the first check kept its results"
@@ -234,10 +238,7 @@ def test_a_photo_replaced_under_the_same_name_is_published_anew_by_a_rebuild(tmp
     import tasks
 
     root = copy_sample_site(tmp_path / "site")
-    photo = root / "centres" / ABBEY / "photos" / "cloitre.jpg"
-    make_photo(photo)
-    facts = root / "centres" / ABBEY / "index.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    photo = with_cloister_photo(root)
     monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
     output = tmp_path / "output"
     assert tasks.build_site(output=output, root=root) == 0
@@ -261,9 +262,7 @@ def test_cards_and_photos_no_build_used_for_two_weeks_leave_the_cache(tmp_path, 
 
     monkeypatch.setenv("ATLAS_CACHE", str(tmp_path / "cache"))
     root = copy_sample_site(tmp_path / "site")
-    make_photo(root / "centres" / ABBEY / "photos" / "cloitre.jpg")
-    facts = root / "centres" / ABBEY / "index.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8") + PHOTO_YAML + "\n", encoding="utf-8")
+    with_cloister_photo(root)
     assert tasks.build_site(output=tmp_path / "one", root=root) == 0
     caches = [tmp_path / "cache" / name for name in ("atlas-cards", "atlas-images")]
     month_ago = time.time() - 30 * 86400
