@@ -217,6 +217,21 @@ def test_a_photo_the_build_cannot_read_is_rejected_at_its_line(tmp_path, monkeyp
     assert (output / "index.html").read_text(encoding="utf-8") == "previous build"
 
 
+def test_a_photo_listed_twice_is_rejected_at_its_second_entry(tmp_path):
+    root = copy_sample_site(tmp_path / "site")
+    make_photo(root / "centres" / ABBEY / "photos" / "good.jpg")
+    facts = root / "centres" / ABBEY / "index.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + photo_entries(["good.jpg", "good.jpg"]), encoding="utf-8")
+    second = [n for n, line in enumerate(facts.read_text().splitlines(), 1) if "- file: photos/good.jpg" in line][1]
+
+    errors, lines = check_output(root)
+
+    assert errors == 1, lines
+    assert f"centres/{ABBEY}/index.yaml:{second}: photos.1.file: 'photos/good.jpg' is already listed (photos.0)" in (
+        "\n".join(lines)
+    )
+
+
 def test_a_photo_damaged_after_a_clean_check_is_caught_by_the_next_check(tmp_path, monkeypatch):
     """The checks of a record are kept between runs, keyed on its photos' bytes: a photo overwritten under the
     same name by a cut-off copy is checked again, not taken from the earlier run."""

@@ -252,10 +252,16 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
         ):
             add(("calls", i, "opens"), f"{call['opens']} is after the deadline {call['deadline']}")
 
+    listed_at = {}  # file -> its first index under photos:
     for i, photo in enumerate(facts.get("photos") or []):
         file = photo.get("file") if isinstance(photo, dict) else None
         if not (isinstance(file, str) and re.fullmatch(r"photos/[^/]+", file)):
             continue
+        if file in listed_at:
+            # The page would show the same photo twice, each with its own alt text and credit.
+            add(("photos", i, "file"), f"'{file}' is already listed (photos.{listed_at[file]}): list it once")
+            continue
+        listed_at[file] = i
         problem = (
             _photo_file_problem(record.folder / file)
             if (record.folder / file).is_file()
