@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from .strict_yaml import Document, Problem
 from .text_markup import lines_outside_code, markup_problems
 
 _COUNTRY_CODES = {code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code)}
+_CURRENCY_CODES = set(Locale("en").currencies)
 _PARTIAL_DATE = re.compile(r"^--(\d{2})-(\d{2})$")
+_EVENT_DATE = re.compile(r"^(\d{4}|-)-\d{2}-\d{2}$")  # the schema's pattern for an event's start and end
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -72,6 +75,8 @@ def _message(error) -> str:
         return "is blank: write the text, or delete the field if it is optional"
     if error.validator == "pattern" and str(error.validator_value).startswith("^https?"):
         return f"'{error.instance}' is not a web address starting with http:// or https://"
+    if error.validator == "pattern" and error.validator_value in _PATTERN_MESSAGES:
+        return _PATTERN_MESSAGES[error.validator_value](error.instance)
     if error.validator == "oneOf":
         return f"{error.instance!r} must be one year, or a list of two years when sources disagree"
     if error.validator == "if":
@@ -81,6 +86,50 @@ def _message(error) -> str:
         return f"expected {_TYPE_NAMES.get(wanted, wanted)}, found {_describe(error.instance)}"
     return error.message
 
+
+def _slug_message(value: str) -> str:
+    hint = _as_slug(value)
+    suggestion = f"; did you mean '{hint}'?" if hint and hint != value else ""
+    return f"'{value}' is not a slug: lower-case letters and digits, words joined by '-'{suggestion}"
+
+
+def _as_slug(text: str) -> str:
+    """text as a slug: 'Abbaye de Fontevraud' -> 'abbaye-de-fontevraud'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def _code_message(what: str, letters: int, standard: str, known: set[str]):
+    def message(value: str) -> str:
+        suggestion = f"; did you mean '{value.upper()}'?" if value.upper() in known else ""
+        return f"'{value}' is not a {what} code: {_NUMBER_WORDS[letters]} capital letters ({standard}){suggestion}"
+
+    return message
+
+
+_NUMBER_WORDS = {2: "two", 3: "three"}
+
+
+def _photo_file_message(value: str) -> str:
+    name = value.rsplit("/", 1)[-1]
+    suggestion = f"; did you mean 'photos/{name}'?" if re.fullmatch(_PHOTO_NAME, name) else ""
+    return (
+        f"'{value}' is not a photo under photos/: a name of letters, digits, '.', '_' or '-' (no spaces or "
+        f"accents), ending in .jpg, .jpeg, .png or .webp{suggestion}"
+    )
+
+
+_PHOTO_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*\.(jpe?g|JPE?G|png|PNG|webp|WEBP)"
+# Plain words for the schemas' patterns; a pattern not named here keeps jsonschema's message.
+_PATTERN_MESSAGES = {
+    _SLUG.pattern: _slug_message,
+    "^[A-Z]{2}$": _code_message("country", 2, "ISO 3166-1 alpha-2", _COUNTRY_CODES),
+    "^[A-Z]{3}$": _code_message("currency", 3, "ISO 4217", _CURRENCY_CODES),
+    _EVENT_DATE.pattern: lambda value: (
+        f"'{value}' is not a date written YYYY-MM-DD, or --MM-DD when the year is unknown"
+    ),
+    f"^photos/{_PHOTO_NAME}$": _photo_file_message,
+}
 
 _TYPE_NAMES = {
     "object": "a group of 'field: value' lines",
@@ -215,7 +264,7 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
     if isinstance(country, str) and len(country) == 2 and country.isupper() and country not in _COUNTRY_CODES:
         add(("country",), f"'{country}' is not an ISO 3166-1 alpha-2 country code")
     for i, code in enumerate(facts.get("countries") or []):
-        if isinstance(code, str) and code not in _COUNTRY_CODES:
+        if isinstance(code, str) and re.fullmatch("[A-Z]{2}", code) and code not in _COUNTRY_CODES:
             add(("countries", i), f"'{code}' is not an ISO 3166-1 alpha-2 country code")
     if record.type == "country" and record.slug.upper() not in _COUNTRY_CODES:
         problems.append(
@@ -307,7 +356,8 @@ def _event_date_problems(facts, add) -> None:
     partial = [isinstance(v, str) and v.startswith("--") for v in (start, end) if v is not None]
     for key in ("start", "end"):
         value = facts.get(key)
-        if isinstance(value, str) and not _valid_event_date(value):
+        # A value not shaped like a date is the schema's to report.
+        if isinstance(value, str) and _EVENT_DATE.match(value) and not _valid_event_date(value):
             add((key,), f"'{value}' is not a real date (YYYY-MM-DD, or --MM-DD when the year is unknown)")
     if any(partial) and not all(partial):
         add(("end",), "start and end must both have a year, or both be written --MM-DD")
@@ -375,7 +425,11 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
     for by_slug in records.values():
         for record in by_slug.values():
             for path, slug, target_type in _references(record):
-                if isinstance(slug, str) and not slug.startswith(PLACEHOLDER) and slug not in records[target_type]:
+                if (
+                    isinstance(slug, str)
+                    and _SLUG.match(slug)  # one that is not a slug is the schema's to report
+                    and slug not in records[target_type]
+                ):
                     owner = _alias_owner(slug, records[target_type])
                     hint = closest(slug, records[target_type])
                     suggestion = f"; did you mean '{hint}'?" if hint else ""

@@ -85,6 +85,55 @@ def test_unknown_country_code_is_rejected(tmp_path):
     ]
 
 
+def test_country_code_in_lower_case_suggests_the_code_in_capitals(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place(country="fr"))
+    assert problems(tmp_path) == [
+        "centres/lieu-fictif/index.yaml:2: country: 'fr' is not a country code: two capital letters "
+        "(ISO 3166-1 alpha-2); did you mean 'FR'?"
+    ]
+
+
+def test_reference_in_capitals_gets_one_message_with_its_slug(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place() + "programmes: [Programme-Fictif]\n")
+    assert problems(tmp_path) == [
+        "centres/lieu-fictif/index.yaml:10: programmes.0: 'Programme-Fictif' is not a slug: lower-case letters "
+        "and digits, words joined by '-'; did you mean 'programme-fictif'?"
+    ]
+
+
+def test_photo_outside_the_photos_folder_names_where_it_goes(tmp_path):
+    photo = "photos:\n  - {file: cloître.jpg, alt: {fr: Vue, en: View}, credit: Équipe, licence: CC BY 4.0}\n"
+    write_record(tmp_path, "centres/lieu-fictif", place() + photo)
+    [problem] = problems(tmp_path)
+    assert problem.startswith("centres/lieu-fictif/index.yaml:11: photos.0.file: 'cloître.jpg' is not a photo under")
+    assert "(no spaces or accents)" in problem and "did you mean" not in problem
+
+
+def test_every_pattern_of_the_schemas_is_explained_in_plain_words():
+    """A value that breaks a pattern is told what to write, not shown a regular expression."""
+    import json
+
+    from atlas_records import validation
+
+    schemas = Path(validation.__file__).parent / "schemas"
+    patterns = set()
+
+    def collect(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                patterns.add(node["pattern"])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    for schema in schemas.glob("*.schema.json"):
+        collect(json.loads(schema.read_text(encoding="utf-8")))
+    explained = set(validation._PATTERN_MESSAGES) | {validation.BLANK_PATTERN, "^https?://"}
+    assert patterns - explained == set()
+
+
 def test_folder_name_that_is_not_a_slug_is_rejected(tmp_path):
     write_record(tmp_path, "centres/Lieu_Fictif", place())
     assert problems(tmp_path) == [
@@ -105,6 +154,7 @@ def test_enum_value_suggests_the_closest_allowed_value(tmp_path):
         ("start: 2023-06-15\nend: 2023-06-17", None),
         ("start: --06-15\nend: --06-17\npossible_years: [2011, 2012]", None),
         ("start: 2023-02-30", "2: start: '2023-02-30' is not a real date"),
+        ("start: 2023/06/15", "2: start: '2023/06/15' is not a date written YYYY-MM-DD, or --MM-DD"),
         ("start: 2023-06-17\nend: 2023-06-15", "3: end: 2023-06-15 is before the start 2023-06-17"),
         ("start: --06-15", "1: possible_years: is required when the dates are written --MM-DD"),
         ("start: 2023-06-15\npossible_years: [2023]", "3: possible_years: only goes with dates written --MM-DD"),
@@ -117,6 +167,7 @@ def test_enum_value_suggests_the_closest_allowed_value(tmp_path):
         "full-dates",
         "year-unknown",
         "impossible-day",
+        "slashes",
         "end-before-start",
         "no-possible-years",
         "possible-years-with-full-date",
