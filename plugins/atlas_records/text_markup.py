@@ -81,6 +81,9 @@ _LOST_WITH_CONTENT = {
 _OPENING_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ATX_LEVEL_1 = re.compile(r"#(?!#)")  # Python-Markdown reads "#title" as a heading too, without a space
+# What opens a block quote, a list item or a definition before a line's own text: a heading may follow it.
+_LIST_ITEM = re.compile(r"[ ]{0,3}(?:>[ ]?)*(?:[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+)")
+_CONTAINER_MARKS = re.compile(r"(?:[ ]{0,3}(?:>[ ]?|[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+))*")
 _SETEXT_LEVEL_1 = re.compile(r"=+\s*")
 
 LEVEL_1_HEADING = "a level-1 heading: the page's name is its only one, and this one would be lost; write ## for it"
@@ -90,28 +93,44 @@ IMAGE = (
 )
 
 
+# A fenced code block as the renderer reads it (Python-Markdown's fenced_code): fences at the start of a line,
+# closed by the same fence; one never closed is not code, and its lines are read as text.
+_FENCED_BLOCK = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*)[ ]*\n(?:.*?\n)?(?P=fence)[ ]*$", re.MULTILINE | re.DOTALL
+)
+
+
 def lines_outside_code(body: str, first: int):
     """(number, line) of a text's lines, without their `code spans` and fenced code blocks: what is written there
     is shown as code (a link is not followed, a tag not read); first: the number of the body's first line."""
-    fenced = False
-    for number, line in enumerate(body.splitlines(), start=first):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        elif not fenced:
-            yield number, _CODE_SPAN.sub("", line)
+    in_fences = set()
+    for block in _FENCED_BLOCK.finditer(body):
+        opening = body.count("\n", 0, block.start())
+        in_fences.update(range(opening, opening + block.group().count("\n") + 1))
+    for index, line in enumerate(body.splitlines()):
+        if index not in in_fences:
+            yield first + index, _CODE_SPAN.sub("", line)
 
 
 def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
     """(line number, message, severity) of what the published text would lose; first: the body's first line."""
     problems = []
     previous = (None, "")  # the line before, when it is outside code: "===" under it makes it a heading
+    in_list = False  # an indented line after a list item (or a definition) goes on with it: it is not code
     for number, line in lines_outside_code(body, first):
-        if line.startswith(("    ", "\t")):  # an indented code block
+        indented = line.startswith(("    ", "\t"))
+        if indented and not in_list:  # an indented code block
             previous = (number, line)
             continue
-        if _ATX_LEVEL_1.match(line):
+        if indented:
+            line = line[4:] if line.startswith("    ") else line[1:]
+        elif line.strip():
+            opens_item = _LIST_ITEM.match(line)
+            in_list = bool(opens_item) or (in_list and previous[0] == number - 1 and bool(previous[1].strip()))
+        own = line[_CONTAINER_MARKS.match(line).end() :]  # the line's text, inside a quote or list item
+        if _ATX_LEVEL_1.match(own):
             problems.append((number, LEVEL_1_HEADING, "error"))
-        elif _SETEXT_LEVEL_1.fullmatch(line) and previous[0] == number - 1 and previous[1].strip():
+        elif _SETEXT_LEVEL_1.fullmatch(own) and previous[0] == number - 1 and previous[1].strip():
             problems.append((number - 1, LEVEL_1_HEADING, "error"))
         if "![" in line:
             problems.append((number, IMAGE, "error"))
@@ -123,5 +142,5 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
                 problems.append((number, message, "error"))
             elif tag not in TAGS:
                 problems.append((number, f"<{tag}> is not kept in published texts (its text is)", "warning"))
-        previous = (number, line)
+        previous = (number, own)
     return problems

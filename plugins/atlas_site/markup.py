@@ -44,6 +44,15 @@ class BackslashLineBreaks(markdown.Extension):
         md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\n", "br"), "backslash_line_break", 185)
 
 
+def markdown_converter() -> markdown.Markdown:
+    """Markdown as the site reads a text, before the HTML is sanitised. Fenced code blocks are code, as the checks
+    read them (atlas_records/text_markup.py): without fenced_code, a link shown in one was published live."""
+    return markdown.Markdown(
+        extensions=["tables", "def_list", "abbr", "sane_lists", "fenced_code", BackslashLineBreaks()],
+        output_format="html",
+    )
+
+
 class MarkdownRenderer:
     """One renderer per build: Markdown with tables and definition lists, then sanitised.
 
@@ -55,9 +64,7 @@ class MarkdownRenderer:
     sooner than it reads 17 MB."""
 
     def __init__(self, cache_dir: Path | None = None):
-        self._md = markdown.Markdown(
-            extensions=["tables", "def_list", "abbr", "sane_lists", BackslashLineBreaks()], output_format="html"
-        )
+        self._md = markdown_converter()
         self._rendered: dict[str, str] = {}  # a body is shown on its page and on every list: rendered once
         self._stored: dict[str, str] = {}
         self._used: dict[str, str] = {}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from atlas_site.markup import MarkdownRenderer
+import pytest
+from atlas_records.text_markup import LEVEL_1_HEADING, markup_problems
+from atlas_site.markup import MarkdownRenderer, markdown_converter
 
 
 def test_a_backslash_at_the_end_of_a_line_breaks_the_line():
@@ -31,3 +33,49 @@ def test_scripts_images_frames_and_handlers_never_come_out_even_if_the_check_is_
     assert "Click" in html
     for bad in ("alert(", "onerror", "onclick", "javascript:", "<iframe", "<img", "<script", "example"):
         assert bad not in html, (bad, html)
+
+
+def test_a_fenced_block_is_published_as_code_as_the_checks_read_it():
+    """The checks do not read fenced blocks (text_markup.lines_outside_code): what they hold must not come out as
+    a link or a heading, nor leave its fences as loose backticks."""
+    html = MarkdownRenderer().render("Before.\n\n```\n[a](atlas:nowhere)\n# Not a heading\n```\n\n~~~\n<b>t</b>\n~~~")
+    assert html.count("<pre><code>") == 2
+    assert "[a](atlas:nowhere)\n# Not a heading" in html and "&lt;b&gt;t&lt;/b&gt;" in html
+    assert "<a " not in html and "<h1" not in html and "`" not in html and "~" not in html
+
+
+# (text, the line the check must report a level-1 heading at, or None): the renderer decides which are headings.
+LEVEL_1_CASES = [
+    ("Intro.\n\n# Title", 3),
+    ("#Title", 1),
+    ("## Title", None),
+    ("  # Title", None),
+    ("> # Title", 1),
+    ("> > #Title", 1),
+    ("- # Title", 1),
+    ("1. # Title", 1),
+    ("Term\n:   # Title", 2),
+    ("- item\n\n    # Title", 3),
+    ("- item\nlazy line\n\n    # Title", 4),
+    ("A paragraph.\n\n    # code", None),
+    ("- item\n\nA paragraph.\n\n    # code", None),
+    ("Title\n=====", 1),
+    ("> Title\n> ===", 1),
+    ("Title\n-----", None),
+    ("```\n# code\n```", None),
+    ("~~~~\n# code\n~~~~", None),
+    ("```python\n# code\n```", None),
+    ("```\n# Title, the fence never closed", 2),
+    ("  ```\n# Title\n  ```", 2),
+    ("| a |\n|---|\n| # b |", None),
+    ("A #hashtag in a line.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), LEVEL_1_CASES, ids=[repr(text) for text, _ in LEVEL_1_CASES])
+def test_the_check_finds_a_level_1_heading_where_the_renderer_makes_one(text, line):
+    """The check reads the Markdown line by line; the renderer is the judge of what is a heading."""
+    made = "<h1>" in markdown_converter().convert(text)
+    assert made == (line is not None), "the case's expectation is wrong about the renderer"
+    found = [number for number, message, _ in markup_problems(text, 1) if message == LEVEL_1_HEADING]
+    assert found == ([line] if line else [])
