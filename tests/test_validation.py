@@ -247,6 +247,16 @@ def blank_summary_is_rejected(root: Path) -> Expected:
     return Expected("content/events/rencontres-exemple-2023/index.fr.md", line, "summary", "is blank")
 
 
+def web_address_without_https_is_rejected(root: Path) -> Expected:
+    path = root / "centres/prieure-imaginaire/index.fr.md"
+    known = "Le Prieuré imaginaire est un lieu inventé dont seule la commune est connue."
+    line = insert_after(path, known, "\nVoir [son site](www.example.org).")
+    # Published as a path inside the atlas: /fr/centres/prieure-imaginaire/www.example.org, a missing page.
+    return Expected(
+        "centres/prieure-imaginaire/index.fr.md", line + 1, "(description)", "write https://www.example.org"
+    )
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -274,6 +284,7 @@ CASES = [
     embedded_video_in_a_text_is_rejected,
     reference_to_an_old_slug_names_the_current_one,
     blank_summary_is_rejected,
+    web_address_without_https_is_rejected,
 ]
 
 

@@ -86,6 +86,22 @@ _LIST_ITEM = re.compile(r"[ ]{0,3}(?:>[ ]?)*(?:[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+)"
 _CONTAINER_MARKS = re.compile(r"(?:[ ]{0,3}(?:>[ ]?|[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+))*")
 _SETEXT_LEVEL_1 = re.compile(r"=+\s*")
 
+# Where a text gives a link's address: [text](address), [text](<address>), [label]: address, <a href="address">.
+# An image's ![text](address) is reported as an image.
+_LINK_ADDRESS = re.compile(
+    r"(?<!!)\[[^\[\]]*\]\(\s*(?:<([^>]*)>|([^\s)]*))"
+    r"|^[ ]{0,3}\[[^\]]+\]:\s*<?([^\s>]*)"
+    r"|<a\s[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]*)",
+    re.IGNORECASE,
+)
+# Addresses the site publishes as they are (atlas: ones are checked against the atlas's pages, with the others).
+_PUBLISHED_ADDRESSES = ("https://", "http://", "mailto:", "atlas:", "#")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A site's name written without https:// ("www.example.org", "example.org/page"), not a file ("page.html").
+_WEB_NAME = re.compile(
+    r"www\.|[\w-]+(\.[\w-]+)*\.(?!(html?|php|aspx?|pdf|jpe?g|png|gif|webp|svg|md|txt|csv|json|xml)\b)[A-Za-z]{2,}(/|$)"
+)
+
 LEVEL_1_HEADING = "a level-1 heading: the page's name is its only one, and this one would be lost; write ## for it"
 IMAGE = (
     "an image in the text is not published: put the photo under photos/ and list it under photos: in "
@@ -112,6 +128,23 @@ def lines_outside_code(body: str, first: int):
             yield first + index, _CODE_SPAN.sub("", line)
 
 
+def link_address_problem(address: str) -> str | None:
+    """Why a link with this address would lead nowhere once published, or None."""
+    if not address:
+        return "a link with no address: give one in its ( )"
+    if address.lower().startswith(_PUBLISHED_ADDRESSES):
+        return None
+    if _WEB_NAME.match(address):
+        # Without its scheme, the address is read as a path inside the site: a page that does not exist.
+        return f"link '{address}' has no https:// and would lead to a missing page: write https://{address}"
+    if _SCHEME.match(address):
+        return f"link '{address}' would lose its address: texts publish https://, http://, mailto: and atlas: links"
+    return (
+        f"link '{address}' is a path inside the site: link the page as atlas:centres/<slug> (or another atlas: "
+        "address), which follows the reader's language and the page's renames"
+    )
+
+
 def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
     """(line number, message, severity) of what the published text would lose; first: the body's first line."""
     problems = []
@@ -134,6 +167,11 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
             problems.append((number - 1, LEVEL_1_HEADING, "error"))
         if "![" in line:
             problems.append((number, IMAGE, "error"))
+        for match in _LINK_ADDRESS.finditer(line):
+            address = next(group for group in match.groups() if group is not None).strip()
+            message = link_address_problem(address)
+            if message:
+                problems.append((number, message, "error"))
         for tag in (match.group(1).lower() for match in _OPENING_TAG.finditer(line)):
             if tag == "img":
                 problems.append((number, IMAGE, "error"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from atlas_records.text_markup import LEVEL_1_HEADING, markup_problems
 from atlas_site.markup import MarkdownRenderer, markdown_converter
+from bs4 import BeautifulSoup
 
 
 def test_a_backslash_at_the_end_of_a_line_breaks_the_line():
@@ -79,3 +80,39 @@ def test_the_check_finds_a_level_1_heading_where_the_renderer_makes_one(text, li
     assert made == (line is not None), "the case's expectation is wrong about the renderer"
     found = [number for number, message, _ in markup_problems(text, 1) if message == LEVEL_1_HEADING]
     assert found == ([line] if line else [])
+
+
+# (text, whether the check reports its link): the rendered page decides which links lead somewhere.
+LINK_CASES = [
+    ("[site](https://example.org/a)", False),
+    ("[site](HTTP://EXAMPLE.ORG)", False),
+    ("[write](mailto:contact@example.org)", False),
+    ("[place](atlas:centres/abbaye-d-exemple)", False),
+    ("[article](https://fr.wikipedia.org/wiki/Saline_(Arc))", False),
+    ("[site](www.example.org)", True),
+    ("[site](<example.org/page>)", True),
+    ('[site](example.org "Example")', True),
+    ("[place](/fr/centres/abbaye-d-exemple/)", True),
+    ("[place](../abbaye-d-exemple/)", True),
+    ('<a href="page.html">page</a>', True),
+    ("[call](tel:+33100000000)", True),
+    ("<a href='ftp://example.org/file'>file</a>", True),
+    ("[nothing]()", True),
+    ("[site][ref]\n\n[ref]: www.example.org", True),
+    ('[site][ref]\n\n[ref]: https://example.org "Example"', False),
+    ("<https://example.org>", False),
+    ("Words [in brackets] (example.org), not a link.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "reported"), LINK_CASES, ids=[repr(text) for text, _ in LINK_CASES])
+def test_the_check_reports_a_link_the_published_page_would_break(text, reported):
+    """A link works when the rendered page keeps an address a reader's browser can follow from any page: a web
+    or mail address, or an atlas: one (made the page's address in each language)."""
+    links = BeautifulSoup(MarkdownRenderer().render(text), "html.parser").find_all("a")
+    broken = any(
+        not link.get("href", "").lower().startswith(("https://", "http://", "mailto:", "atlas:")) for link in links
+    )
+    assert broken == reported, "the case's expectation is wrong about the rendered page"
+    found = [message for _, message, _ in markup_problems(text, 1) if "link" in message]
+    assert bool(found) == reported, found
