@@ -79,6 +79,7 @@ _LOST_WITH_CONTENT = {
     "video",
 }
 _OPENING_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
+_ATTRIBUTE = re.compile(r"""\s+([^\s=/>"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ATX_LEVEL_1 = re.compile(r"#(?!#)")  # Python-Markdown reads "#title" as a heading too, without a space
 # What opens a block quote, a list item or a definition before a line's own text: a heading may follow it.
@@ -145,6 +146,15 @@ def link_address_problem(address: str) -> str | None:
     )
 
 
+def _attribute_names(line: str, position: int) -> list[str]:
+    """The names of the attributes written from position (just after a tag's name) to the end of the tag."""
+    names = []
+    while match := _ATTRIBUTE.match(line, position):
+        names.append(match.group(1).lower())
+        position = match.end()
+    return names
+
+
 def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
     """(line number, message, severity) of what the published text would lose; first: the body's first line."""
     problems = []
@@ -172,7 +182,8 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
             message = link_address_problem(address)
             if message:
                 problems.append((number, message, "error"))
-        for tag in (match.group(1).lower() for match in _OPENING_TAG.finditer(line)):
+        for match in _OPENING_TAG.finditer(line):
+            tag = match.group(1).lower()
             if tag == "img":
                 problems.append((number, IMAGE, "error"))
             elif tag in _LOST_WITH_CONTENT:
@@ -180,5 +191,10 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
                 problems.append((number, message, "error"))
             elif tag not in TAGS:
                 problems.append((number, f"<{tag}> is not kept in published texts (its text is)", "warning"))
+            else:
+                kept = ATTRIBUTES.get(tag, set()) | ATTRIBUTES["*"]
+                for name in _attribute_names(line, match.end()):
+                    if name not in kept:
+                        problems.append((number, f"<{tag} {name}=…>: {name} is not kept in published texts", "warning"))
         previous = (number, own)
     return problems

@@ -116,3 +116,27 @@ def test_the_check_reports_a_link_the_published_page_would_break(text, reported)
     assert broken == reported, "the case's expectation is wrong about the rendered page"
     found = [message for _, message, _ in markup_problems(text, 1) if "link" in message]
     assert bool(found) == reported, found
+
+
+# (text, the attributes the check warns the page would lose): the rendered page decides which it keeps.
+ATTRIBUTE_CASES = [
+    ('<span style="color: red">Red</span>', {"style"}),
+    ('<p class="intro" onclick="go()">Text</p>', {"class", "onclick"}),
+    ('<a href="https://example.org" target=_blank title="Example">site</a>', {"target"}),
+    ('<abbr title="Association des Centres culturels de rencontre">ACCR</abbr>', set()),
+    ('<span lang="en" dir="ltr">in English</span>', set()),
+    ('<table><tr><td colspan="2">both</td></tr></table>', {"colspan"}),
+    ("Line<br/>break and a rule:<hr />", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "lost"), ATTRIBUTE_CASES, ids=[text for text, _ in ATTRIBUTE_CASES])
+def test_the_check_warns_of_each_attribute_the_published_text_loses(text, lost):
+    html = BeautifulSoup(MarkdownRenderer().render(text), "html.parser")
+    written = BeautifulSoup(text, "html.parser")
+    dropped = {name for tag in written.find_all(True) for name in tag.attrs} - {
+        name for tag in html.find_all(True) for name in tag.attrs
+    }
+    assert dropped == lost, "the case's expectation is wrong about the rendered page"
+    warned = {message.split("=")[0].split()[-1] for _, message, severity in markup_problems(text, 1)}
+    assert warned == lost
