@@ -48,10 +48,15 @@ def run_check(root: Path = ROOT, stream=sys.stdout) -> int:
     from atlas_site.settings import atlas_settings
     from atlas_site.site import build_cache_dir
 
+    ensure_node_modules()  # the countries' outlines the coordinates are checked against
     settings = _settings("pelicanconf.py")
     config = atlas_settings({**settings, "ATLAS": {**settings.get("ATLAS", {}), "root": str(root)}})
     atlas = load_atlas(
-        config["root"], config["languages"], config["default_language"], cache_dir=build_cache_dir(ROOT / "theme")
+        config["root"],
+        config["languages"],
+        config["default_language"],
+        cache_dir=build_cache_dir(ROOT / "theme"),
+        outlines=config["country_outlines"],
     )
     return atlas.report(stream)
 

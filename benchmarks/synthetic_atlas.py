@@ -16,7 +16,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-from atlas_records.schemas import enum_of  # noqa: E402  (after the path above)
+from atlas_records.country_outlines import CountryOutlines  # noqa: E402  (after the path above)
+from atlas_records.schemas import enum_of  # noqa: E402
+
+# The check refuses a place far outside its country: each synthetic place is drawn inside it.
+OUTLINES = CountryOutlines(Path(__file__).resolve().parents[1] / "node_modules/world-atlas/countries-50m.json")
 
 # The controlled vocabularies come from the schema, so synthetic records stay valid when it changes.
 BUILDINGS = enum_of("centre.schema.json", "heritage", "building")
@@ -195,12 +199,21 @@ def body(rng: random.Random, lang: str, paragraphs: int = 4) -> str:
     return "\n\n".join(" ".join(sentence(rng, lang) for _ in range(rng.randint(3, 6))) for _ in range(paragraphs))
 
 
+def point_in(country: str, lat: float, lon: float, rng: random.Random) -> tuple[float, float]:
+    """A point within a degree of (lat, lon) and inside the country."""
+    while True:
+        point = (round(lat + rng.uniform(-1, 1), 4), round(lon + rng.uniform(-1, 1), 4))
+        if OUTLINES.distance_km(*point, country) == 0:
+            return point
+
+
 def write_place(root: Path, n: int, rng: random.Random) -> None:
     slug = f"lieu-synthetique-{n:05d}"
     folder = root / "centres" / slug
     folder.mkdir(parents=True)
     kind = KINDS[n % len(KINDS)]
     country, lat, lon = COUNTRIES[n % len(COUNTRIES)]
+    lat, lon = point_in(country, lat, lon, rng)
     town = f"Ville-{n}"
     lines = [
         "# yaml-language-server: $schema=../../plugins/atlas_records/schemas/centre.schema.json",
@@ -208,8 +221,8 @@ def write_place(root: Path, n: int, rng: random.Random) -> None:
         f"country: {country}",
         f"town: {town}",
         "coordinates:",
-        f"  lat: {lat + rng.uniform(-1, 1):.4f}",
-        f"  lon: {lon + rng.uniform(-1, 1):.4f}",
+        f"  lat: {lat:.4f}",
+        f"  lon: {lon:.4f}",
         "  precision: town",
         "  basis: memory",
         "heritage:",

@@ -347,6 +347,7 @@ def test_files_set_aside_by_a_build_stopped_midway_are_removed_by_the_next(site,
         ({"render_processes": 0}, "ATLAS['render_processes']"),
         ({"render_processes": "two"}, "ATLAS['render_processes']"),
         ({"processes": 2}, "ATLAS['processes']"),
+        ({"country_outlines": "node_modules/world-atlas/countries-1m.json"}, "ATLAS['country_outlines']"),
         ("fr", "ATLAS must be a dict"),
     ],
 )

@@ -257,6 +257,13 @@ def web_address_without_https_is_rejected(root: Path) -> Expected:
     )
 
 
+def longitude_with_a_lost_sign_is_rejected(root: Path) -> Expected:
+    path = root / "centres/prieure-imaginaire/index.yaml"
+    line = line_number(path, "coordinates:")
+    replace_line(path, "lon: 4.89", "lon: -4.89")  # in the Atlantic, west of Brittany
+    return Expected("centres/prieure-imaginaire/index.yaml", line, "coordinates", "is the sign of lon wrong")
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -285,6 +292,7 @@ CASES = [
     reference_to_an_old_slug_names_the_current_one,
     blank_summary_is_rejected,
     web_address_without_https_is_rejected,
+    longitude_with_a_lost_sign_is_rejected,
 ]
 
 

@@ -5,24 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from atlas_records.country_outlines import decode_arc
+
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     """Every arc as absolute [lon, lat] points (undoing quantisation and delta encoding)."""
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        if transform:
-            (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-            x = y = 0
-            points = []
-            for dx, dy, *_ in arc:
-                x += dx
-                y += dy
-                points.append((x * sx + tx, y * sy + ty))
-        else:
-            points = [(p[0], p[1]) for p in arc]
-        arcs.append(points)
-    return arcs
+    return [decode_arc(topology, index) for index in range(len(topology["arcs"]))]
 
 
 def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:

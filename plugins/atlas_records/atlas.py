@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bundle_cache import BundleCache
+from .country_outlines import CountryOutlines
 from .records import Record, bundle_folders, read_bundle, summary_digest
 from .schemas import RECORD_TYPES
 from .strict_yaml import Problem
@@ -23,6 +24,7 @@ class Atlas:
     default_language: str
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    outlines: CountryOutlines | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -58,15 +60,23 @@ class Atlas:
 
 
 def load_atlas(
-    root: Path, languages: list[str], default_language: str, cache_dir: Path | None = None, keys: dict | None = None
+    root: Path,
+    languages: list[str],
+    default_language: str,
+    cache_dir: Path | None = None,
+    keys: dict | None = None,
+    outlines: Path | None = None,
 ) -> Atlas:
     """Read and check every record under root; problems are collected, never raised.
 
     cache_dir: where bundles already read and checked are kept (see bundle_cache); None reads everything.
-    keys: their keys in that cache by bundle path, when they were made ahead (read_ahead.py)."""
+    keys: their keys in that cache by bundle path, when they were made ahead (read_ahead.py).
+    outlines: countries' outlines (world-atlas TopoJSON) to check that places lie in their country; None: not
+    checked."""
     root = Path(root).resolve()
-    atlas = Atlas(root, list(languages), default_language)
-    cache = BundleCache(cache_dir, atlas.languages, default_language, given=keys)
+    atlas = Atlas(root, list(languages), default_language, outlines=CountryOutlines(outlines) if outlines else None)
+    extra = atlas.outlines.digest if atlas.outlines else b""
+    cache = BundleCache(cache_dir, atlas.languages, default_language, given=keys, salt=extra)
     for record_type, (folder, _) in RECORD_TYPES.items():
         atlas.records[record_type] = {}
         base = root / folder
@@ -94,6 +104,8 @@ def load_atlas(
 def _read_and_check(record_type: str, bundle: Path, atlas: Atlas) -> tuple[Record | None, list[Problem]]:
     record, problems = read_bundle(record_type, bundle, atlas.root)
     if record is not None:
-        problems = problems + record_problems(record, atlas.languages, atlas.default_language, atlas.relative)
+        problems = problems + record_problems(
+            record, atlas.languages, atlas.default_language, atlas.relative, atlas.outlines
+        )
         record.summary = summary_digest(record)
     return record, problems

@@ -56,11 +56,19 @@ def bundle_key(record_type: str, bundle: Path) -> str:
 class BundleCache:
     """One load's view of the cache: what the previous load left, and what this load read."""
 
-    def __init__(self, folder: Path | None, languages: list[str], default_language: str, given: dict | None = None):
-        """given: the keys of the bundles by their path, made by the process that started the build."""
+    def __init__(
+        self,
+        folder: Path | None,
+        languages: list[str],
+        default_language: str,
+        given: dict | None = None,
+        salt: bytes = b"",
+    ):
+        """given: the keys of the bundles by their path, made by the process that started the build; salt: what
+        else the checks depend on (the countries' outlines)."""
         self.path = Path(folder) / CACHE_NAME if folder else None
         self.given = given or {}
-        self.salt = _code_digest() + repr((list(languages), default_language)).encode()
+        self.salt = _code_digest() + repr((list(languages), default_language)).encode() + salt
         self.old: dict[str, object] = {}
         self.new: dict[str, object] = {}
         self.misses = 0

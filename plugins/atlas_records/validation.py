@@ -14,6 +14,7 @@ from pathlib import Path
 from babel import Locale
 from PIL import Image
 
+from .country_outlines import TOLERANCE_KM, CountryOutlines
 from .records import Record, countries_with_a_page
 from .schemas import RECORD_TYPES, TEXT_SCHEMA, closest, validator
 from .strict_yaml import Document, Problem
@@ -153,8 +154,11 @@ def _describe(value) -> str:
     return repr(value)
 
 
-def record_problems(record: Record, languages: list[str], default_language: str, rel) -> list[Problem]:
-    """Problems inside one record: its facts, its folder name and its text files."""
+def record_problems(
+    record: Record, languages: list[str], default_language: str, rel, outlines: CountryOutlines | None = None
+) -> list[Problem]:
+    """Problems inside one record: its facts, its folder name and its text files; with outlines, whether its
+    coordinates fall in its country."""
     source = rel(record.facts_path)
     problems = []
     if not _SLUG.match(record.slug):
@@ -164,6 +168,8 @@ def record_problems(record: Record, languages: list[str], default_language: str,
     _, schema_name = RECORD_TYPES[record.type]
     placeholders = placeholder_problems(record.doc, source)
     found = schema_problems(record.doc, schema_name, source) + _type_specific_problems(record, source)
+    if outlines is not None:
+        found += _coordinates_problems(record, source, outlines)
     problems += placeholders + _not_about_placeholders(found, placeholders)
     for lang, text in sorted(record.texts.items()):
         text_source = rel(text.path)
@@ -327,6 +333,39 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
 # What the build can make its copies from (atlas_images), told by the file's bytes, not its name.
 _PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 _PHOTO_FORMATS_SAID = "JPEG, PNG or WebP"
+
+
+def _coordinates_problems(record: Record, source: str, outlines: CountryOutlines) -> list[Problem]:
+    """The coordinates, when they fall far outside the record's country, with what may have gone wrong."""
+    coordinates, code = record.facts.get("coordinates"), record.facts.get("country")
+    lat, lon = (coordinates.get("lat"), coordinates.get("lon")) if isinstance(coordinates, dict) else (None, None)
+    # A value the schema refuses (not a number, out of range, not a country code) is reported by it alone.
+    if not (_numbers(lat, lon) and -90 <= lat <= 90 and -180 <= lon <= 180 and code in _COUNTRY_CODES):
+        return []
+    if not outlines.has(code):
+        return []
+    away = outlines.distance_km(lat, lon, code)
+    if away <= TOLERANCE_KM:
+        return []
+    country = _COUNTRY_NAMES.get(code, code)
+    message = f"lat {lat}, lon {lon} is {away:,.0f} km outside {country} ({code}), the place's country"
+    if -90 <= lon <= 90 and outlines.distance_km(lon, lat, code) == 0:
+        message += f"; lat {lon}, lon {lat} would be in it: are lat and lon swapped?"
+    elif outlines.distance_km(lat, -lon, code) == 0:
+        message += f"; lon {-lon} would be in it: is the sign of lon wrong (west of Greenwich is negative)?"
+    elif outlines.distance_km(-lat, lon, code) == 0:
+        message += f"; lat {-lat} would be in it: is the sign of lat wrong (south of the equator is negative)?"
+    else:
+        found = outlines.countries_at(lat, lon)
+        message += (
+            f"; the point is in {_COUNTRY_NAMES.get(found[0], found[0])}"
+            if found
+            else "; no country's outline holds it (at sea?)"
+        )
+    return [Problem(source, record.doc.line_of(("coordinates",)), "coordinates", message)]
+
+
+_COUNTRY_NAMES = Locale("en").territories
 
 
 def _photo_file_problem(path: Path) -> str | None:

@@ -35,6 +35,7 @@ class AtlasGenerator(Generator):
             self.config["default_language"],
             cache_dir=build_cache_dir(self.theme),
             keys=keys_sent(int(keys_fd)) if keys_fd else None,
+            outlines=self.config["country_outlines"],
         )
         # The same report as `invoke check` (tasks.build_site relies on it: it does not check separately).
         if self.atlas.report(sys.stderr):

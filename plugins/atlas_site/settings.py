@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+PROJECT = Path(__file__).resolve().parents[2]
+
 DEFAULTS = {
     # Languages published, in menu order; the first fallback that has a body is shown with a notice.
     "languages": ["fr", "en", "ar", "zh"],
@@ -17,6 +19,9 @@ DEFAULTS = {
     # Processes rendering pages (languages shared between them) when there are many to render; 1: only the
     # build's own. The pages are the same either way.
     "render_processes": 2,
+    # Countries' outlines (Natural Earth 1:50m, world-atlas from npm) the checks place each centre in: a point far
+    # outside its country is refused (lat and lon swapped, a lost sign). None: not checked.
+    "country_outlines": str(PROJECT / "node_modules" / "world-atlas" / "countries-50m.json"),
 }
 
 
@@ -51,6 +56,11 @@ def atlas_settings(settings: dict) -> dict:
     processes = merged["render_processes"]
     if not isinstance(processes, int) or isinstance(processes, bool) or processes < 1:
         raise SettingsError("ATLAS['render_processes'] must be a whole number, at least 1")
+    outlines = merged["country_outlines"]
+    if outlines is not None:
+        if not (isinstance(outlines, str | Path) and Path(outlines).is_file()):
+            raise SettingsError(f"ATLAS['country_outlines'] {str(outlines)!r} is not a file: run `npm ci`, or set None")
+        merged["country_outlines"] = Path(outlines)
     root = merged["root"] or Path(settings["PATH"]).parent
     merged["root"] = Path(root).resolve()
     if not merged["root"].is_dir():

@@ -32,12 +32,53 @@ def write_record(root: Path, folder: str, facts: str) -> Path:
     return path
 
 
-def problems(root: Path) -> list[str]:
-    return [str(p) for p in load_atlas(root, LANGS, "fr").problems]
+def problems(root: Path, outlines: Path | None = None) -> list[str]:
+    return [str(p) for p in load_atlas(root, LANGS, "fr", outlines=outlines).problems]
 
 
 def place(kind="ccr", country="FR", membership="{since: 1990}") -> str:
     return PLACE.format(kind=kind, country=country, membership=membership)
+
+
+OUTLINES = Path(__file__).resolve().parents[3] / "node_modules" / "world-atlas" / "countries-50m.json"
+
+
+def placed_at(country: str, lat: float, lon: float) -> str:
+    return place(country=country).replace("{lat: 45.0, lon: 4.0,", f"{{lat: {lat}, lon: {lon},")
+
+
+@pytest.mark.parametrize(
+    ("country", "lat", "lon", "hint"),
+    [
+        ("FR", 2.5678, 47.1234, "lat 47.1234, lon 2.5678 would be in it: are lat and lon swapped?"),
+        ("BE", 50.4321, -4.8765, "lon 4.8765 would be in it: is the sign of lon wrong"),
+        ("AU", 37.8024, 145.004, "lat -37.8024 would be in it: is the sign of lat wrong"),
+        ("FR", 50.85, 4.35, "the point is in Belgium"),  # Brussels
+        ("LU", 43.0, -20.0, "no country's outline holds it (at sea?)"),
+    ],
+    ids=["swapped", "sign-of-lon", "sign-of-lat", "another-country", "at-sea"],
+)
+def test_a_place_far_outside_its_country_is_rejected_with_what_went_wrong(tmp_path, country, lat, lon, hint):
+    write_record(tmp_path, "centres/lieu-fictif", placed_at(country, lat, lon))
+    [problem] = problems(tmp_path, OUTLINES)
+    assert problem.startswith(f"centres/lieu-fictif/index.yaml:4: coordinates: lat {lat}, lon {lon} is ")
+    assert "km outside " in problem and hint in problem, problem
+
+
+@pytest.mark.parametrize(
+    ("country", "lat", "lon"),
+    [
+        ("FR", 47.033, 5.778),  # Arc-et-Senans
+        ("FR", -21.115, 55.536),  # La Réunion, an overseas department
+        ("CA", 47.57, -70.2),  # Saint-Irénée, on the St. Lawrence: just off the 1:50m coast
+        ("MC", 43.7384, 7.4246),  # Monaco: a country smaller than the outline's detail
+        ("XK", 10.0, 10.0),  # Kosovo: not in the outlines, so not checked
+    ],
+    ids=["inland", "overseas", "by-the-water", "tiny-country", "country-without-outline"],
+)
+def test_a_place_in_or_near_its_country_is_accepted(tmp_path, country, lat, lon):
+    write_record(tmp_path, "centres/lieu-fictif", placed_at(country, lat, lon))
+    assert problems(tmp_path, OUTLINES) == []
 
 
 def test_a_valid_place_has_no_problem(tmp_path):
