@@ -24,7 +24,6 @@ class Atlas:
     default_language: str
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    outlines: CountryOutlines | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -74,8 +73,10 @@ def load_atlas(
     outlines: countries' outlines (world-atlas TopoJSON) to check that places lie in their country; None: not
     checked."""
     root = Path(root).resolve()
-    atlas = Atlas(root, list(languages), default_language, outlines=CountryOutlines(outlines) if outlines else None)
-    extra = atlas.outlines.digest if atlas.outlines else b""
+    atlas = Atlas(root, list(languages), default_language)
+    # Not kept on the atlas: the decoded outlines weigh about 27 MB, which a build would carry to the end.
+    countries = CountryOutlines(outlines) if outlines else None
+    extra = countries.digest if countries else b""
     cache = BundleCache(cache_dir, atlas.languages, default_language, given=keys, salt=extra)
     for record_type, (folder, _) in RECORD_TYPES.items():
         atlas.records[record_type] = {}
@@ -86,7 +87,7 @@ def load_atlas(
             key = cache.key(record_type, bundle)
             found = cache.get(key)
             if found is None:
-                found = _read_and_check(record_type, bundle, atlas)
+                found = _read_and_check(record_type, bundle, atlas, countries)
                 cache.put(key, found)
             record, problems = found
             atlas.problems += problems
@@ -101,11 +102,11 @@ def load_atlas(
     return atlas
 
 
-def _read_and_check(record_type: str, bundle: Path, atlas: Atlas) -> tuple[Record | None, list[Problem]]:
+def _read_and_check(
+    record_type: str, bundle: Path, atlas: Atlas, outlines: CountryOutlines | None
+) -> tuple[Record | None, list[Problem]]:
     record, problems = read_bundle(record_type, bundle, atlas.root)
     if record is not None:
-        problems = problems + record_problems(
-            record, atlas.languages, atlas.default_language, atlas.relative, atlas.outlines
-        )
+        problems = problems + record_problems(record, atlas.languages, atlas.default_language, atlas.relative, outlines)
         record.summary = summary_digest(record)
     return record, problems

@@ -1,9 +1,11 @@
 """What a record's Markdown text may hold once published, and what the checks tell an editor would be lost.
 
 The site's renderer (atlas_site/markup.py) turns a text into HTML and keeps only TAGS and ATTRIBUTES (nh3): a
-level-1 heading loses its tag and stays as a loose line, an image disappears, a script goes with its content.
-markup_problems reads the Markdown itself, line by line, so each problem has its line; what is shown as code
-(fenced blocks, indented blocks, `code spans`) is written as it is, never dropped, so it is not read.
+level-1 heading loses its tag and stays as a loose line, an image disappears, a script goes with its content,
+a style attribute goes, a link to tel: loses its address; a link to "www.example.org" is kept as a path inside
+the site, which leads nowhere. markup_problems reads the Markdown itself, line by line, so each problem has its
+line; what is shown as code (fenced blocks, indented blocks, `code spans`) is written as it is, never dropped,
+so it is not read. Tests hold the check to the renderer (atlas_site/tests/test_markup.py).
 """
 
 from __future__ import annotations
@@ -82,8 +84,9 @@ _OPENING_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
 _ATTRIBUTE = re.compile(r"""\s+([^\s=/>"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ATX_LEVEL_1 = re.compile(r"#(?!#)")  # Python-Markdown reads "#title" as a heading too, without a space
-# What opens a block quote, a list item or a definition before a line's own text: a heading may follow it.
+# A line opening a list item or a definition (in a block quote or not): indented lines after it go on with it.
 _LIST_ITEM = re.compile(r"[ ]{0,3}(?:>[ ]?)*(?:[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+)")
+# What opens block quotes, list items or a definition before a line's own text: a heading may follow it.
 _CONTAINER_MARKS = re.compile(r"(?:[ ]{0,3}(?:>[ ]?|[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+))*")
 _SETEXT_LEVEL_1 = re.compile(r"=+\s*")
 
@@ -95,8 +98,10 @@ _LINK_ADDRESS = re.compile(
     r"|<a\s[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]*)",
     re.IGNORECASE,
 )
-# Addresses the site publishes as they are (atlas: ones are checked against the atlas's pages, with the others).
-_PUBLISHED_ADDRESSES = ("https://", "http://", "mailto:", "atlas:", "#")
+# Addresses the site publishes as they are, in any case; atlas: ones, in lower case (the renderer makes them the
+# page's address), are checked against the atlas's pages with the other records.
+_PUBLISHED_ADDRESSES = ("https://", "http://", "mailto:", "#")
+ATLAS_SCHEME = "atlas:"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # A site's name written without https:// ("www.example.org", "example.org/page"), not a file ("page.html").
 _WEB_NAME = re.compile(
@@ -129,11 +134,17 @@ def lines_outside_code(body: str, first: int):
             yield first + index, _CODE_SPAN.sub("", line)
 
 
-def link_address_problem(address: str) -> str | None:
+def link_addresses(line: str):
+    """The address of each link written on the line (images aside)."""
+    for match in _LINK_ADDRESS.finditer(line):
+        yield next(group for group in match.groups() if group is not None).strip()
+
+
+def _link_address_problem(address: str) -> str | None:
     """Why a link with this address would lead nowhere once published, or None."""
     if not address:
         return "a link with no address: give one in its ( )"
-    if address.lower().startswith(_PUBLISHED_ADDRESSES):
+    if address.lower().startswith(_PUBLISHED_ADDRESSES) or address.startswith(ATLAS_SCHEME):
         return None
     if _WEB_NAME.match(address):
         # Without its scheme, the address is read as a path inside the site: a page that does not exist.
@@ -168,8 +179,7 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
         if indented:
             line = line[4:] if line.startswith("    ") else line[1:]
         elif line.strip():
-            opens_item = _LIST_ITEM.match(line)
-            in_list = bool(opens_item) or (in_list and previous[0] == number - 1 and bool(previous[1].strip()))
+            in_list = bool(_LIST_ITEM.match(line) or (in_list and previous[0] == number - 1 and previous[1].strip()))
         own = line[_CONTAINER_MARKS.match(line).end() :]  # the line's text, inside a quote or list item
         if _ATX_LEVEL_1.match(own):
             problems.append((number, LEVEL_1_HEADING, "error"))
@@ -177,24 +187,28 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
             problems.append((number - 1, LEVEL_1_HEADING, "error"))
         if "![" in line:
             problems.append((number, IMAGE, "error"))
-        for match in _LINK_ADDRESS.finditer(line):
-            address = next(group for group in match.groups() if group is not None).strip()
-            message = link_address_problem(address)
-            if message:
-                problems.append((number, message, "error"))
-        for match in _OPENING_TAG.finditer(line):
-            tag = match.group(1).lower()
-            if tag == "img":
-                problems.append((number, IMAGE, "error"))
-            elif tag in _LOST_WITH_CONTENT:
-                message = f"<{tag}> is removed from published texts, with what it holds"
-                problems.append((number, message, "error"))
-            elif tag not in TAGS:
-                problems.append((number, f"<{tag}> is not kept in published texts (its text is)", "warning"))
-            else:
-                kept = ATTRIBUTES.get(tag, set()) | ATTRIBUTES["*"]
-                for name in _attribute_names(line, match.end()):
-                    if name not in kept:
-                        problems.append((number, f"<{tag} {name}=…>: {name} is not kept in published texts", "warning"))
+        problems += [
+            (number, message, "error") for message in map(_link_address_problem, link_addresses(line)) if message
+        ]
+        problems += [(number, message, severity) for message, severity in _tag_problems(line)]
         previous = (number, own)
+    return problems
+
+
+def _tag_problems(line: str) -> list[tuple[str, str]]:
+    """(message, severity) for each tag of the line, or attribute of a kept tag, that publishing removes."""
+    problems = []
+    for match in _OPENING_TAG.finditer(line):
+        tag = match.group(1).lower()
+        if tag == "img":
+            problems.append((IMAGE, "error"))
+        elif tag in _LOST_WITH_CONTENT:
+            problems.append((f"<{tag}> is removed from published texts, with what it holds", "error"))
+        elif tag not in TAGS:
+            problems.append((f"<{tag}> is not kept in published texts (its text is)", "warning"))
+        else:
+            kept = ATTRIBUTES.get(tag, set()) | ATTRIBUTES["*"]
+            for name in _attribute_names(line, match.end()):
+                if name not in kept:
+                    problems.append((f"<{tag} {name}=…>: {name} is not kept in published texts", "warning"))
     return problems

@@ -18,7 +18,7 @@ from .country_outlines import TOLERANCE_KM, CountryOutlines
 from .records import Record, countries_with_a_page
 from .schemas import RECORD_TYPES, TEXT_SCHEMA, closest, validator
 from .strict_yaml import Document, Problem
-from .text_markup import lines_outside_code, markup_problems
+from .text_markup import ATLAS_SCHEME, lines_outside_code, link_addresses, markup_problems
 
 _COUNTRY_CODES = {code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code)}
 _CURRENCY_CODES = set(Locale("en").currencies)
@@ -508,8 +508,6 @@ def checked_in_the_future_problems(records: dict[str, dict[str, Record]], rel, t
 # (embeds, feeds and kinds have only pages of their own below it).
 LINKED_SECTIONS = SITE_SECTIONS - {"embed", "feeds", "kinds"}
 _RECORD_SECTIONS = {"centres": "centre", "programmes": "programme", "events": "event"}
-# [text](atlas:path), [text](<atlas:path>) and [label]: atlas:path (the scheme is markup.LINK_SCHEME)
-_ATLAS_LINKS = re.compile(r"\]\(\s*<?atlas:([^\s)>#]*)|^\s*\[[^\]]+\]:\s*<?atlas:([^\s>#]*)")
 
 
 def _text_link_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
@@ -518,14 +516,15 @@ def _text_link_problems(records: dict[str, dict[str, Record]], rel) -> list[Prob
     for by_slug in records.values():
         for record in by_slug.values():
             for _, text in sorted(record.texts.items()):
-                if "atlas:" not in text.body:  # the texts of a large atlas are read on every build
+                if ATLAS_SCHEME not in text.body:  # the texts of a large atlas are read on every build
                     continue
                 for number, line in lines_outside_code(text.body, text_body_line(text)):
-                    for match in _ATLAS_LINKS.finditer(line):
-                        target = match.group(1) if match.group(1) is not None else match.group(2)
-                        message = _link_target_problem(target, records, countries)
-                        if message:
-                            problems.append(Problem(rel(text.path), number, "(description)", message))
+                    for address in link_addresses(line):
+                        if address.startswith(ATLAS_SCHEME):
+                            target = address.removeprefix(ATLAS_SCHEME).split("#")[0]
+                            message = _link_target_problem(target, records, countries)
+                            if message:
+                                problems.append(Problem(rel(text.path), number, "(description)", message))
     return problems
 
 

@@ -19,13 +19,13 @@ from .kept_by_key import write_cache_file
 # A link to another page of the atlas in a Markdown text: [la Saline](atlas:centres/saline-royale-arc-et-senans).
 # The rendered body keeps it as written (it is the same in every language); link_atlas_pages makes it the
 # page's address in the reader's language, and `invoke check` reports a link to a page the atlas does not have.
-LINK_SCHEME = "atlas"
-_ATLAS_HREF = re.compile(r'href="atlas:([^"#]*)(#[^"]*)?"')
+LINK_SCHEME = text_markup.ATLAS_SCHEME.removesuffix(":")
+_ATLAS_HREF = re.compile(f'href="{LINK_SCHEME}:([^"#]*)(#[^"]*)?"')
 
 
 def link_atlas_pages(html: str, url_of) -> str:
     """Replace each atlas: link of a rendered body by url_of(*parts of its path) (and its #fragment)."""
-    if 'href="atlas:' not in html:
+    if f'href="{LINK_SCHEME}:' not in html:
         return html
     return _ATLAS_HREF.sub(
         lambda m: f'href="{url_of(*[p for p in m.group(1).split("/") if p])}{m.group(2) or ""}"', html
