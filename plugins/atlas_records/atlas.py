@@ -12,7 +12,12 @@ from .country_outlines import CountryOutlines
 from .records import Record, bundle_folders, read_bundle, summary_digest
 from .schemas import RECORD_TYPES
 from .strict_yaml import Problem
-from .validation import checked_in_the_future_problems, record_problems, reference_problems
+from .validation import (
+    checked_in_the_future_problems,
+    copied_record_problems,
+    record_problems,
+    reference_problems,
+)
 
 
 @dataclass
@@ -96,6 +101,7 @@ def load_atlas(
                 atlas.records[record_type][record.slug] = record
     cache.save()
     atlas.problems += reference_problems(atlas.records, atlas.relative)
+    atlas.problems += copied_record_problems(atlas.records, atlas.relative)
     today = dt.datetime.now(dt.UTC).date()
     atlas.problems += checked_in_the_future_problems(atlas.records, atlas.relative, today)
     atlas.problems.sort(key=lambda p: (p.severity != "error", p.path, p.line or 0, p.field))

@@ -483,6 +483,36 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
     return problems
 
 
+def copied_record_problems(records: dict[str, dict[str, Record]], rel) -> list[Problem]:
+    """Warnings for a record named like another of its type in the same language, or a site placed at the very
+    point of another: most often a folder copied to start a new record, and not yet told apart."""
+    problems = []
+    for by_slug in records.values():
+        named: dict[tuple[str, str], Record] = {}
+        for record in sorted(by_slug.values(), key=lambda r: r.slug):
+            for lang, text in sorted(record.texts.items()):
+                name = text.fields.get("name")
+                if not isinstance(name, str) or not name.strip():
+                    continue
+                first = named.setdefault((lang, " ".join(name.casefold().split())), record)
+                if first is not record:
+                    message = f"'{name}' is also the name of {rel(first.folder)}: was one copied from the other?"
+                    problems.append(Problem(rel(text.path), text.doc.line_of(("name",)), "name", message, "warning"))
+    placed: dict[tuple, Record] = {}
+    for record in sorted(records.get("centre", {}).values(), key=lambda r: r.slug):
+        coordinates = record.facts.get("coordinates")
+        if not (isinstance(coordinates, dict) and coordinates.get("precision") == "site"):
+            continue  # two places known only to their town may share its point
+        point = (coordinates.get("lat"), coordinates.get("lon"))
+        first = placed.setdefault(point, record)
+        if first is not record:
+            message = f"the very point of {rel(first.folder)}: was one copied from the other?"
+            problems.append(
+                Problem(rel(record.facts_path), record.doc.line_of(("coordinates",)), "coordinates", message, "warning")
+            )
+    return problems
+
+
 def checked_in_the_future_problems(records: dict[str, dict[str, Record]], rel, today: dt.date) -> list[Problem]:
     """Records whose sources were last checked on a day still to come (a mistyped year: 2062 for 2026): the site
     would publish that date. A day ahead of today in UTC is allowed, for editors east of Greenwich. Not kept

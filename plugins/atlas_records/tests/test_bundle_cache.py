@@ -8,7 +8,7 @@ from atlas_records import load_atlas
 from atlas_records.bundle_cache import CACHE_NAME
 
 LANGS = ["fr", "en"]
-TEXT = "---\nname: Lieu fictif\nsummary: Un lieu inventé pour un test.\n---\n{body}\n"
+TEXT = "---\nname: Lieu fictif {slug}\nsummary: Un lieu inventé pour un test.\n---\n{body}\n"
 PLACE = """\
 kind: ccr
 country: FR
@@ -30,12 +30,12 @@ def write_places(root: Path) -> list[str]:
         folder.mkdir(parents=True)
         (folder / "index.yaml").write_text(PLACE, encoding="utf-8")
         for lang in LANGS:
-            (folder / f"index.{lang}.md").write_text(TEXT.format(body="Corps."), encoding="utf-8")
+            (folder / f"index.{lang}.md").write_text(TEXT.format(slug=slug, body="Corps."), encoding="utf-8")
     return slugs
 
 
 def edit(root: Path, slug: str, body: str) -> None:
-    (root / "centres" / slug / "index.en.md").write_text(TEXT.format(body=body), encoding="utf-8")
+    (root / "centres" / slug / "index.en.md").write_text(TEXT.format(slug=slug, body=body), encoding="utf-8")
 
 
 def bodies(root: Path, cache: Path, slugs: list[str]) -> list[str]:

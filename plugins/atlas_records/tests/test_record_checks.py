@@ -237,3 +237,29 @@ def test_text_file_without_front_matter_is_rejected(tmp_path):
         "centres/lieu-fictif/index.en.md:1: (file): the file must start with front matter between two '---' lines"
         in problems(tmp_path)
     )
+
+
+def test_a_folder_copied_to_start_a_new_place_is_pointed_out(tmp_path):
+    """The copy kept the first place's English name and exact point: a warning for each, on the copy's lines;
+    the French name, changed, is not mentioned."""
+    facts = place().replace("precision: town", "precision: site")
+    write_record(tmp_path, "centres/lieu-fictif", facts)
+    copy = write_record(tmp_path, "centres/lieu-fictif-bis", facts)
+    (copy / "index.fr.md").write_text(TEXT.replace("Lieu fictif", "Autre lieu fictif"), encoding="utf-8")
+
+    found = problems(tmp_path)
+
+    assert found == [
+        "centres/lieu-fictif-bis/index.en.md:2: name: warning: 'Lieu fictif' is also the name of "
+        "centres/lieu-fictif: was one copied from the other?",
+        "centres/lieu-fictif-bis/index.yaml:4: coordinates: warning: the very point of centres/lieu-fictif: was one "
+        "copied from the other?",
+    ]
+
+
+def test_two_places_known_only_to_the_same_town_may_share_its_point(tmp_path):
+    write_record(tmp_path, "centres/lieu-fictif", place())
+    other = write_record(tmp_path, "centres/autre-lieu", place())
+    for lang in LANGS:
+        (other / f"index.{lang}.md").write_text(TEXT.replace("Lieu fictif", "Autre lieu"), encoding="utf-8")
+    assert problems(tmp_path) == []
