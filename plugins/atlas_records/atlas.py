@@ -80,7 +80,7 @@ def load_atlas(
     root = Path(root).resolve()
     atlas = Atlas(root, list(languages), default_language)
     # Not kept on the atlas: the decoded outlines weigh about 27 MB, which a build would carry to the end.
-    countries = CountryOutlines(outlines) if outlines else None
+    countries = CountryOutlines(outlines, cache_dir) if outlines else None
     extra = countries.digest if countries else b""
     cache = BundleCache(cache_dir, atlas.languages, default_language, given=keys, salt=extra)
     for record_type, (folder, _) in RECORD_TYPES.items():

@@ -3,15 +3,19 @@
 A point far outside its country is an editor's slip: latitude and longitude swapped, a sign lost, another
 place's numbers. At 1:50m a coast or border is a few kilometres from the real one, and a place by the sea or on
 a small island may fall just outside: only a point more than TOLERANCE_KM away is reported. The outlines are
-read only when a record is checked afresh (the checks of the others are kept), and only the arcs of the
-countries asked about are decoded.
+read only when a record is checked afresh (the checks of the others are kept), only the arcs of the countries
+asked about are decoded, and each country's polygons are kept in the cache folder: a rebuild after editing one
+place spent 0.1 s reading the 750 KB of outlines to check it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import marshal
 import math
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -26,8 +30,9 @@ Ring = list[tuple[float, float]]  # (lon, lat) points, closed
 class CountryOutlines:
     """One load's outlines: polygons by ISO 3166-1 alpha-2 code, decoded when first asked for."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, cache_dir: Path | None = None):
         self.path = Path(path)
+        self._kept = Path(cache_dir) / "country-outlines" if cache_dir else None
         self._polygons: dict[str, list[list[Ring]]] = {}
         self._arcs: dict[int, list[tuple[float, float]]] = {}
         self._boxes: dict[str, list[tuple[float, float, float, float]]] = {}
@@ -71,16 +76,24 @@ class CountryOutlines:
     def polygons(self, code: str) -> list[list[Ring]]:
         """The polygons of a country (outer ring, then holes); none for a country the outlines do not have."""
         if code not in self._polygons:
-            found = []
-            for geometry in self._geometries.get(code, []):
-                if geometry["type"] == "Polygon":
-                    found.append([self._ring(ring) for ring in geometry["arcs"]])
-                elif geometry["type"] == "MultiPolygon":
-                    found.extend([self._ring(ring) for ring in polygon] for polygon in geometry["arcs"])
+            kept = self._kept / f"{self.digest.hex()[:24]}-{code}.marshal" if self._kept else None
+            found = _read_kept(kept)
+            if found is None:
+                found = self._decoded_polygons(code)
+                _keep(kept, found)
             self._polygons[code] = found
             # Canada's 1:50m outline has thousands of points, most on islands: a box rules them out at once.
             self._boxes[code] = [_box(polygon[0]) for polygon in found]
         return self._polygons[code]
+
+    def _decoded_polygons(self, code: str) -> list[list[Ring]]:
+        found = []
+        for geometry in self._geometries.get(code, []):
+            if geometry["type"] == "Polygon":
+                found.append([self._ring(ring) for ring in geometry["arcs"]])
+            elif geometry["type"] == "MultiPolygon":
+                found.extend([self._ring(ring) for ring in polygon] for polygon in geometry["arcs"])
+        return found
 
     def has(self, code: str) -> bool:
         return bool(self.polygons(code))
@@ -99,6 +112,25 @@ class CountryOutlines:
     def countries_at(self, lat: float, lon: float) -> list[str]:
         """The codes of the countries whose outline holds the point (decodes every country: for messages)."""
         return [code for code in sorted(self._geometries) if any(_in_polygon(lon, lat, p) for p in self.polygons(code))]
+
+
+def _read_kept(path: Path | None) -> list | None:
+    if path is None:
+        return None
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+        return marshal.loads(path.read_bytes())
+    return None
+
+
+def _keep(path: Path | None, polygons: list) -> None:
+    """Write for the next loads; a cache that cannot be written only makes them slower."""
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(marshal.dumps(polygons))
+        os.replace(partial, path)
 
 
 def decode_arc(topology: dict, index: int) -> list[tuple[float, float]]:

@@ -348,7 +348,7 @@ def _coordinates_problems(record: Record, source: str, outlines: CountryOutlines
     if away <= TOLERANCE_KM:
         return []
     country = _COUNTRY_NAMES.get(code, code)
-    message = f"lat {lat}, lon {lon} is {away:,.0f} km outside {country} ({code}), the place's country"
+    message = f"lat {lat}, lon {lon} is about {away:,.0f} km outside {country} ({code}), the place's country"
     if -90 <= lon <= 90 and outlines.distance_km(lon, lat, code) == 0:
         message += f"; lat {lon}, lon {lat} would be in it: are lat and lon swapped?"
     elif outlines.distance_km(lat, -lon, code) == 0:
@@ -487,9 +487,9 @@ def copied_record_problems(records: dict[str, dict[str, Record]], rel) -> list[P
     """Warnings for a record named like another of its type in the same language, or a site placed at the very
     point of another: most often a folder copied to start a new record, and not yet told apart."""
     problems = []
-    for by_slug in records.values():
+    for by_slug in records.values():  # in folder order (records.bundle_folders): the later one is told
         named: dict[tuple[str, str], Record] = {}
-        for record in sorted(by_slug.values(), key=lambda r: r.slug):
+        for record in by_slug.values():
             for lang, text in sorted(record.texts.items()):
                 name = text.fields.get("name")
                 if not isinstance(name, str) or not name.strip():
@@ -499,7 +499,7 @@ def copied_record_problems(records: dict[str, dict[str, Record]], rel) -> list[P
                     message = f"'{name}' is also the name of {rel(first.folder)}: was one copied from the other?"
                     problems.append(Problem(rel(text.path), text.doc.line_of(("name",)), "name", message, "warning"))
     placed: dict[tuple, Record] = {}
-    for record in sorted(records.get("centre", {}).values(), key=lambda r: r.slug):
+    for record in records.get("centre", {}).values():
         coordinates = record.facts.get("coordinates")
         if not (isinstance(coordinates, dict) and coordinates.get("precision") == "site"):
             continue  # two places known only to their town may share its point
