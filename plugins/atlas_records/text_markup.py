@@ -146,6 +146,9 @@ def _link_address_problem(address: str) -> str | None:
         return "a link with no address: give one in its ( )"
     if address.lower().startswith(_PUBLISHED_ADDRESSES) or address.startswith(ATLAS_SCHEME):
         return None
+    if address.lower().startswith(ATLAS_SCHEME):
+        # The renderer makes only atlas: (in lower case) a page's address; ATLAS: would be published as it is.
+        return f"link '{address}': write {ATLAS_SCHEME} in lower case, {ATLAS_SCHEME}{address[len(ATLAS_SCHEME) :]}"
     if _WEB_NAME.match(address):
         # Without its scheme, the address is read as a path inside the site: a page that does not exist.
         return f"link '{address}' has no https:// and would lead to a missing page: write https://{address}"

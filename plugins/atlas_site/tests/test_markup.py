@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from atlas_records.text_markup import LEVEL_1_HEADING, markup_problems
-from atlas_site.markup import MarkdownRenderer, markdown_converter
+from atlas_site.markup import MarkdownRenderer, link_atlas_pages, markdown_converter
 from bs4 import BeautifulSoup
 
 
@@ -88,6 +88,7 @@ LINK_CASES = [
     ("[site](HTTP://EXAMPLE.ORG)", False),
     ("[write](mailto:contact@example.org)", False),
     ("[place](atlas:centres/abbaye-d-exemple)", False),
+    ("[place](ATLAS:centres/abbaye-d-exemple)", True),
     ("[article](https://fr.wikipedia.org/wiki/Saline_(Arc))", False),
     ("[site](www.example.org)", True),
     ("[site](<example.org/page>)", True),
@@ -107,12 +108,12 @@ LINK_CASES = [
 
 @pytest.mark.parametrize(("text", "reported"), LINK_CASES, ids=[repr(text) for text, _ in LINK_CASES])
 def test_the_check_reports_a_link_the_published_page_would_break(text, reported):
-    """A link works when the rendered page keeps an address a reader's browser can follow from any page: a web
-    or mail address, or an atlas: one (made the page's address in each language)."""
-    links = BeautifulSoup(MarkdownRenderer().render(text), "html.parser").find_all("a")
-    broken = any(
-        not link.get("href", "").lower().startswith(("https://", "http://", "mailto:", "atlas:")) for link in links
-    )
+    """A link works when the page keeps an address a reader's browser can follow from any page: a web or mail
+    address, or one the site makes a page's address in each language (link_atlas_pages)."""
+    # The site's own address stands for the page's: a path an editor wrote is then told apart from it.
+    html = link_atlas_pages(MarkdownRenderer().render(text), lambda *parts: "https://atlas.test/" + "/".join(parts))
+    links = BeautifulSoup(html, "html.parser").find_all("a")
+    broken = any(not link.get("href", "").lower().startswith(("https://", "http://", "mailto:")) for link in links)
     assert broken == reported, "the case's expectation is wrong about the rendered page"
     found = [message for _, message, _ in markup_problems(text, 1) if "link" in message]
     assert bool(found) == reported, found
@@ -140,3 +141,11 @@ def test_the_check_warns_of_each_attribute_the_published_text_loses(text, lost):
     assert dropped == lost, "the case's expectation is wrong about the rendered page"
     warned = {message.split("=")[0].split()[-1] for _, message, severity in markup_problems(text, 1)}
     assert warned == lost
+
+
+def test_an_atlas_link_in_capitals_is_told_to_be_written_in_lower_case():
+    """The site makes only atlas: (in lower case) a page's address: ATLAS: would be published as written."""
+    html = link_atlas_pages(MarkdownRenderer().render("[p](ATLAS:centres/x)"), lambda *parts: "/fr/centres/x/")
+    assert 'href="ATLAS:centres/x"' in html
+    [(_, message, severity)] = markup_problems("[p](ATLAS:centres/x)", 1)
+    assert severity == "error" and message.endswith("write atlas: in lower case, atlas:centres/x")
