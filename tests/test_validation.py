@@ -329,7 +329,10 @@ def test_every_section_a_text_may_link_has_its_own_page(sample_build):
 def test_a_link_shown_as_code_is_not_checked(tmp_path):
     root = copy_sample_site(tmp_path / "site")
     text = root / ABBEY / "index.en.md"
-    shown = "\nLink a place with `[its name](atlas:centres/its-folder)`:\n\n```\n[a](atlas:nowhere)\n```\n"
+    shown = (
+        "\nLink a place with `[its name](atlas:centres/its-folder)`:\n\n```\n[a](atlas:nowhere)\n```\n"
+        "\nOr, in an indented block:\n\n    [b](atlas:nowhere)\n"
+    )
     text.write_text(text.read_text(encoding="utf-8") + shown, encoding="utf-8")
     errors, lines = check_output(root)
     assert errors == 0, lines

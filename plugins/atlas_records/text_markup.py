@@ -123,15 +123,29 @@ _FENCED_BLOCK = re.compile(
 
 
 def lines_outside_code(body: str, first: int):
-    """(number, line) of a text's lines, without their `code spans` and fenced code blocks: what is written there
-    is shown as code (a link is not followed, a tag not read); first: the number of the body's first line."""
+    """(number, line) of a text's lines, without their `code spans`, fenced code blocks and indented code blocks:
+    what is written there is shown as code (a link is not followed, a tag not read); first: the number of the
+    body's first line. An indented line that goes on with a list item (or a definition) is text: it comes
+    without its indent."""
     in_fences = set()
     for block in _FENCED_BLOCK.finditer(body):
         opening = body.count("\n", 0, block.start())
         in_fences.update(range(opening, opening + block.group().count("\n") + 1))
+    in_list = after_text = False  # after_text: the line before is text, which a line of text may go on
     for index, line in enumerate(body.splitlines()):
-        if index not in in_fences:
-            yield first + index, _CODE_SPAN.sub("", line)
+        line = _CODE_SPAN.sub("", line)
+        if index in in_fences:
+            after_text = False
+            continue
+        if line.startswith(("    ", "\t")):
+            if not in_list:  # an indented code block
+                after_text = False
+                continue
+            line = line[4:] if line.startswith("    ") else line[1:]
+        elif line.strip():
+            in_list = bool(_LIST_ITEM.match(line)) or (in_list and after_text)
+        after_text = bool(line[_CONTAINER_MARKS.match(line).end() :].strip())
+        yield first + index, line
 
 
 def link_addresses(line: str):
@@ -173,16 +187,7 @@ def markup_problems(body: str, first: int) -> list[tuple[int, str, str]]:
     """(line number, message, severity) of what the published text would lose; first: the body's first line."""
     problems = []
     previous = (None, "")  # the line before, when it is outside code: "===" under it makes it a heading
-    in_list = False  # an indented line after a list item (or a definition) goes on with it: it is not code
     for number, line in lines_outside_code(body, first):
-        indented = line.startswith(("    ", "\t"))
-        if indented and not in_list:  # an indented code block
-            previous = (number, line)
-            continue
-        if indented:
-            line = line[4:] if line.startswith("    ") else line[1:]
-        elif line.strip():
-            in_list = bool(_LIST_ITEM.match(line) or (in_list and previous[0] == number - 1 and previous[1].strip()))
         own = line[_CONTAINER_MARKS.match(line).end() :]  # the line's text, inside a quote or list item
         if _ATX_LEVEL_1.match(own):
             problems.append((number, LEVEL_1_HEADING, "error"))
