@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from atlas_site.settings import merged_namespace
-
-PROJECT = Path(__file__).resolve().parents[2]
+from atlas_site.settings import PROJECT, merged_namespace
 
 DEFAULTS = {
     # Background tiles (fetched by the visitor's browser, never by the build) and their attribution.

@@ -84,10 +84,12 @@ _OPENING_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])")
 _ATTRIBUTE = re.compile(r"""\s+([^\s=/>"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _ATX_LEVEL_1 = re.compile(r"#(?!#)")  # Python-Markdown reads "#title" as a heading too, without a space
+# What opens a list item (- * + or 1.) or a definition (:).
+_ITEM_MARK = r"[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+"
 # A line opening a list item or a definition (in a block quote or not): indented lines after it go on with it.
-_LIST_ITEM = re.compile(r"[ ]{0,3}(?:>[ ]?)*(?:[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+)")
+_LIST_ITEM = re.compile(rf"[ ]{{0,3}}(?:>[ ]?)*(?:{_ITEM_MARK})")
 # What opens block quotes, list items or a definition before a line's own text: a heading may follow it.
-_CONTAINER_MARKS = re.compile(r"(?:[ ]{0,3}(?:>[ ]?|[-*+][ \t]+|\d+\.[ \t]+|:[ \t]+))*")
+_CONTAINER_MARKS = re.compile(rf"(?:[ ]{{0,3}}(?:>[ ]?|{_ITEM_MARK}))*")
 _SETEXT_LEVEL_1 = re.compile(r"=+\s*")
 
 # Where a text gives a link's address: [text](address), [text](<address>), [label]: address, <a href="address">.
