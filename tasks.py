@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from invoke import task
@@ -265,13 +266,12 @@ def build(c, output=str(OUTPUT)):
 def serve(c, port=8000):
     """Build the site and serve it on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
     import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     if build_site():
         sys.exit(1)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(OUTPUT))
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
+        server = LocalServer(("127.0.0.1", int(port)), handler)
     except OSError as error:
         print(
             f"Cannot serve on 127.0.0.1:{port} ({error.strerror}); another server may be using it: "
@@ -495,7 +495,17 @@ def hosting(c):
         print(f"wrote {target.relative_to(ROOT)}")
 
 
-class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
+class LocalServer(ThreadingHTTPServer):
+    """An HTTP server for the built site: a browser that drops a connection (a page left while it loads, a
+    request it cancels) is no error of the site, and its traceback is not printed (a test reading stderr failed
+    on one)."""
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
     def end_headers(self):
         self.send_header("LinkChecker", "local test server")  # lets linkchecker go faster than 10 requests/s
         super().end_headers()
@@ -508,9 +518,8 @@ def serve_folder(folder: Path):
     """Serve folder on 127.0.0.1 (a free port) in a thread; returns (base URL, server): server.shutdown() stops."""
     import functools
     import threading
-    from http.server import ThreadingHTTPServer
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}", server
 

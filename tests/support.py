@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tasks import BROWSER, launch_chromium  # noqa: F401  (re-exported for the browser tests)
+from tasks import BROWSER, LocalServer, launch_chromium  # noqa: F401  (re-exported for the browser tests)
 
 TESTS = Path(__file__).parent.resolve()
 ROOT = TESTS.parent

@@ -6,12 +6,12 @@ import functools
 import io
 import os
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import AXE, CHROMIUM, axe_violations, launch_chromium
+from support import AXE, CHROMIUM, LocalServer, axe_violations, launch_chromium
 
 # The only outside requests a page may make: map tiles of the maps' base layer (aborted in the tests all
 # the same). Scripts, styles, fonts or data from elsewhere fail the tests. Empty this set to forbid tiles too.
@@ -31,7 +31,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def _serve(folder: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -292,7 +292,7 @@ class FakeNominatim(BaseHTTPRequestHandler):
 @pytest.fixture
 def nominatim():
     FakeNominatim.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
+    server = tasks.LocalServer(("127.0.0.1", 0), FakeNominatim)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -14,6 +14,7 @@ from support import (
     CHROMIUM,
     PHONE,
     ROOT,
+    LocalServer,
     axe_violations,
     launch_chromium,
     layout_shift,
@@ -35,7 +36,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(real_build):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(real_build)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(real_build)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -284,7 +285,7 @@ def test_maps_work_under_the_sites_content_security_policy(browser, real_build, 
             self.send_header("Content-Security-Policy", policy)
             super().end_headers()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(WithPolicy, directory=str(real_build)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(WithPolicy, directory=str(real_build)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     context = browser.new_context()

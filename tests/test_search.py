@@ -17,7 +17,7 @@ import re
 import shutil
 import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,6 +29,7 @@ from support import (
     PHONE,
     ROOT,
     SAMPLE_SITE,
+    LocalServer,
     axe_violations,
     copy_sample_site,
     insert_after,
@@ -258,7 +259,7 @@ class _CSPHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def search_server(sample_build):
     handler = type("Handler", (_CSPHandler,), {"policy": _csp()})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(sample_build)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(handler, directory=str(sample_build)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -593,7 +594,7 @@ def test_a_sharded_index_is_searched_as_one(browser, sharded_build, lang):
     holding = [i for i, urls in enumerate(shards) if urls & expected]
     assert len(holding) > 1, "the pages to find are in one shard: the test would not show the shards merged"
     handler = type("Handler", (_CSPHandler,), {"policy": _csp()})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(sharded_build)))
+    server = LocalServer(("127.0.0.1", 0), functools.partial(handler, directory=str(sharded_build)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         page = browser.new_page()
