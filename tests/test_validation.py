@@ -264,6 +264,11 @@ def longitude_with_a_lost_sign_is_rejected(root: Path) -> Expected:
     return Expected("centres/prieure-imaginaire/index.yaml", line, "coordinates", "is the sign of lon wrong")
 
 
+def single_discipline_written_without_brackets_is_rejected(root: Path) -> Expected:
+    line = replace_line(root / ABBEY / "index.yaml", "disciplines: [music, literature]", "disciplines: music")
+    return Expected(f"{ABBEY}/index.yaml", line, "disciplines", "a list, found 'music'")
+
+
 CASES = [
     unknown_field_suggests_the_closest_known_field,
     duplicated_key_names_the_first_line,
@@ -293,6 +298,7 @@ CASES = [
     blank_summary_is_rejected,
     web_address_without_https_is_rejected,
     longitude_with_a_lost_sign_is_rejected,
+    single_discipline_written_without_brackets_is_rejected,
 ]
 
 
@@ -389,12 +395,55 @@ def test_every_mistake_in_one_copy_is_reported_in_one_run(tmp_path):
     assert errors >= len(expected)
 
 
+def test_a_single_value_written_without_brackets_is_one_error_that_says_how_to_write_it(tmp_path):
+    # It was also read as a list of its letters: "no programme 'p' in the atlas", once per letter.
+    root = copy_sample_site(tmp_path / "site")
+    line = replace_line(root / ABBEY / "index.yaml", "programmes: [programme-fictif]", "programmes: programme-fictif")
+    errors, lines = check_output(root)
+    expected = (
+        f"{ABBEY}/index.yaml:{line}: programmes: expected a list, found 'programme-fictif': write [programme-fictif]"
+    )
+    assert errors == 1 and expected in lines, lines
+
+
+# Values of a type the schema refuses, which the checks after it met with a traceback (found by mutating the
+# sample site's records at random): each is one error, at its field. (file, line replaced, new line, field)
+WRONG_SHAPES = [
+    ("centres/chateau-de-nullepart/index.yaml", "aliases: [old-slug]", "aliases: 2.5", "aliases"),
+    ("centres/saline-fictive/index.yaml", "town: Selfictif", "photos: 3", "photos"),
+    ("centres/abbaye-d-exemple/index.yaml", "lat: 47.1234", "lat: {deg: 47}", "coordinates.lat"),
+    ("centres/abbaye-d-exemple/index.yaml", "country: FR", "country: {code: FR}", "country"),
+    ("centres/abbaye-d-exemple/index.yaml", "country: FR", "country: [FR]", "country"),
+]
+
+
+@pytest.mark.parametrize(("path", "old", "new", "field"), WRONG_SHAPES, ids=[case[2] for case in WRONG_SHAPES])
+def test_a_value_of_the_wrong_type_is_one_error_at_its_field(tmp_path, path, old, new, field):
+    root = copy_sample_site(tmp_path / "site")
+    edit = insert_after if field == "photos" else replace_line  # saline-fictive has no photos: added after its town
+    line = edit(root / path, old, new)
+    errors, lines = check_output(root)
+    errors_found = [line for line in lines if ": warning: " not in line and not line.startswith("Checked ")]
+    assert errors == 1 and errors_found[0].startswith(f"{path}:{line}: {field}: "), lines
+
+
 def test_an_unreadable_text_is_not_also_called_missing(tmp_path):
     root = copy_sample_site(tmp_path / "site")
     expected = text_saved_in_latin_1_gives_the_line_of_its_first_accent(root)
     errors, lines = check_output(root)
     about_it = [line for line in lines if line.startswith("content/countries/ma")]
     assert errors == 1 and len(about_it) == 1 and expected.found_in(about_it), lines
+
+
+def test_a_folder_named_like_a_text_is_one_error_not_a_traceback(tmp_path):
+    root = copy_sample_site(tmp_path / "site")
+    (root / "content/countries/ma/index.ar.md").unlink()
+    (root / "content/countries/ma/index.ar.md").mkdir()
+    errors, lines = check_output(root)
+    about_it = [line for line in lines if line.startswith("content/countries/ma")]
+    assert errors == 1 and about_it == [
+        "content/countries/ma/index.ar.md: (file): is a folder: the record's facts and texts are files"
+    ], lines
 
 
 def test_a_file_starting_with_a_byte_order_mark_is_read(tmp_path):

@@ -68,7 +68,12 @@ class Record:
 def read_editor_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
     """An editor's file as text, or the problem: saved in another encoding than UTF-8 (a Windows editor's
     Latin-1...), at the line of its first byte that is not UTF-8. A leading byte order mark is dropped."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return None, [Problem(source, None, "", "is a folder: the record's facts and texts are files")]
+    except OSError as error:
+        return None, [Problem(source, None, "", f"cannot be read ({error.strerror})")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
@@ -142,12 +147,13 @@ def summary_digest(record: Record) -> bytes:
 def countries_with_a_page(records: dict[str, dict[str, Record]]) -> set[str]:
     """The country codes (upper case) the site gives a page: those of current places and of programmes, and
     those with an introduction."""
-    codes = {r.get("country") for r in records.get("centre", {}).values() if r.get("kind") != "former-member"}
+    # `invoke check` also reads records in error: a code that is not text (a list, a mapping) is left out.
+    codes = [r.get("country") for r in records.get("centre", {}).values() if r.get("kind") != "former-member"]
     for programme in records.get("programme", {}).values():
         listed = programme.get("countries")
-        codes.update(listed if isinstance(listed, list) else [])
-    codes.update(slug.upper() for slug in records.get("country", {}))
-    return {code for code in codes if isinstance(code, str)}  # `invoke check` also reads records in error
+        codes += listed if isinstance(listed, list) else []
+    codes += [slug.upper() for slug in records.get("country", {})]
+    return {code for code in codes if isinstance(code, str)}
 
 
 def bundle_folders(base: Path) -> list[Path]:

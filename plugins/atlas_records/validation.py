@@ -84,7 +84,10 @@ def _message(error) -> str:
         return "is required"
     if error.validator == "type":
         wanted = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
-        return f"expected {_TYPE_NAMES.get(wanted, wanted)}, found {_describe(error.instance)}"
+        found = f"expected {_TYPE_NAMES.get(wanted, wanted)}, found {_describe(error.instance)}"
+        if wanted == "array" and isinstance(error.instance, str | int) and not isinstance(error.instance, bool):
+            return f"{found}: write [{error.instance}]"
+        return found
     return error.message
 
 
@@ -190,7 +193,7 @@ def record_problems(
         for number, message, severity in markup_problems(text.body, text_body_line(text)):
             problems.append(Problem(text_source, number, "(description)", message, severity))
     # A text file that is there but could not be read has its own problem above; "missing" would mislead.
-    unread = {lang for lang in languages if lang not in record.texts and (record.folder / f"index.{lang}.md").is_file()}
+    unread = {lang for lang in languages if lang not in record.texts and (record.folder / f"index.{lang}.md").exists()}
     if default_language not in record.texts and default_language not in unread:
         problems.append(
             Problem(
@@ -269,7 +272,7 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
     country = facts.get("country")
     if isinstance(country, str) and len(country) == 2 and country.isupper() and country not in _COUNTRY_CODES:
         add(("country",), f"'{country}' is not an ISO 3166-1 alpha-2 country code")
-    for i, code in enumerate(facts.get("countries") or []):
+    for i, code in enumerate(_listed(facts.get("countries"))):
         if isinstance(code, str) and re.fullmatch("[A-Z]{2}", code) and code not in _COUNTRY_CODES:
             add(("countries", i), f"'{code}' is not an ISO 3166-1 alpha-2 country code")
     if record.type == "country" and record.slug.upper() not in _COUNTRY_CODES:
@@ -299,7 +302,7 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
         and duration["min_months"] > duration["max_months"]
     ):
         add(("duration", "min_months"), "is larger than max_months")
-    for i, call in enumerate(facts.get("calls") or []):
+    for i, call in enumerate(_listed(facts.get("calls"))):
         if (
             isinstance(call, dict)
             and _dates(call.get("opens"), call.get("deadline"))
@@ -308,7 +311,7 @@ def _type_specific_problems(record: Record, source: str) -> list[Problem]:
             add(("calls", i, "opens"), f"{call['opens']} is after the deadline {call['deadline']}")
 
     listed_at = {}  # file -> its first index under photos:
-    for i, photo in enumerate(facts.get("photos") or []):
+    for i, photo in enumerate(_listed(facts.get("photos"))):
         file = photo.get("file") if isinstance(photo, dict) else None
         if not (isinstance(file, str) and re.fullmatch(r"photos/[^/]+", file)):
             continue
@@ -340,7 +343,7 @@ def _coordinates_problems(record: Record, source: str, outlines: CountryOutlines
     coordinates, code = record.facts.get("coordinates"), record.facts.get("country")
     lat, lon = (coordinates.get("lat"), coordinates.get("lon")) if isinstance(coordinates, dict) else (None, None)
     # A value the schema refuses (not a number, out of range, not a country code) is reported by it alone.
-    if not (_numbers(lat, lon) and -90 <= lat <= 90 and -180 <= lon <= 180 and code in _COUNTRY_CODES):
+    if not (_numbers(lat, lon) and -90 <= lat <= 90 and -180 <= lon <= 180 and _country_code(code)):
         return []
     if not outlines.has(code):
         return []
@@ -428,6 +431,16 @@ def _valid_event_date(value: str) -> bool:
     return True
 
 
+def _listed(value) -> list:
+    """value when it is a list, else no items: a single value written without brackets (`programmes: x`) is
+    reported once by the schema, not once more per character or with a traceback."""
+    return value if isinstance(value, list) else []
+
+
+def _country_code(value) -> bool:
+    return isinstance(value, str) and value in _COUNTRY_CODES
+
+
 def _numbers(*values) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
@@ -504,6 +517,8 @@ def copied_record_problems(records: dict[str, dict[str, Record]], rel) -> list[P
         if not (isinstance(coordinates, dict) and coordinates.get("precision") == "site"):
             continue  # two places known only to their town may share its point
         point = (coordinates.get("lat"), coordinates.get("lon"))
+        if not _numbers(*point):
+            continue  # the schema reports it
         first = placed.setdefault(point, record)
         if first is not record:
             message = f"the very point of {rel(first.folder)}: was one copied from the other?"
@@ -560,7 +575,7 @@ def _text_link_problems(records: dict[str, dict[str, Record]], rel) -> list[Prob
 
 def _alias_owner(slug: str, candidates: dict[str, Record]) -> str | None:
     """The record that lists slug among its old slugs (aliases), if one does."""
-    return next((r.slug for r in candidates.values() if slug in (r.get("aliases") or [])), None)
+    return next((r.slug for r in candidates.values() if slug in _listed(r.get("aliases"))), None)
 
 
 def _link_target_problem(target: str, records: dict[str, dict[str, Record]], countries: set) -> str | None:
@@ -591,11 +606,11 @@ def _link_target_problem(target: str, records: dict[str, dict[str, Record]], cou
 def _references(record: Record):
     """Every (path, slug, record type) that a record points at."""
     for key, target_type in (("programmes", "programme"), ("places", "centre")):
-        for i, slug in enumerate(record.get(key) or []):
+        for i, slug in enumerate(_listed(record.get(key))):
             yield (key, i), slug, target_type
-    for i, call in enumerate(record.get("calls") or []):
+    for i, call in enumerate(_listed(record.get("calls"))):
         joint = call.get("joint_with") if isinstance(call, dict) else None
-        for j, slug in enumerate(joint or []):
+        for j, slug in enumerate(_listed(joint)):
             yield ("calls", i, "joint_with", j), slug, "programme"
 
 
@@ -606,7 +621,7 @@ def _page_address_problems(pages: dict[str, Record], rel) -> list[Problem]:
         if record.slug in SITE_SECTIONS:
             message = f"'{record.slug}' is the address of the site's own {record.slug} pages: rename the page's folder"
             problems.append(Problem(source, None, "slug", message))
-        for i, alias in enumerate(record.get("aliases") or []):
+        for i, alias in enumerate(_listed(record.get("aliases"))):
             if isinstance(alias, str) and alias in SITE_SECTIONS:
                 message = f"'{alias}' is the address of the site's own {alias} pages"
                 problems.append(Problem(source, record.doc.line_of(("aliases", i)), f"aliases.{i}", message))
@@ -616,7 +631,7 @@ def _page_address_problems(pages: dict[str, Record], rel) -> list[Problem]:
 def _alias_problems(by_slug: dict[str, Record], rel) -> list[Problem]:
     problems, owners = [], {}
     for record in by_slug.values():
-        for i, alias in enumerate(record.get("aliases") or []):
+        for i, alias in enumerate(_listed(record.get("aliases"))):
             if not isinstance(alias, str):
                 continue
             source = rel(record.facts_path)
