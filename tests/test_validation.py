@@ -210,6 +210,12 @@ def sources_checked_on_a_day_still_to_come_are_rejected(root: Path) -> Expected:
     return Expected("content/pages/history/index.yaml", line, "last_verified", f"{to_come} is after today")
 
 
+def membership_year_still_to_come_is_rejected(root: Path) -> Expected:
+    to_come = dt.datetime.now(dt.UTC).year + 30  # 2056 for 2026: within the schema's range, so only this check
+    line = replace_line(root / ABBEY / "index.yaml", "since: 1975", f"since: {to_come}")
+    return Expected(f"{ABBEY}/index.yaml", line, "membership.since", f"{to_come} is after this year")
+
+
 def level_1_heading_in_a_text_is_rejected(root: Path) -> Expected:
     path = root / "programmes/programme-fictif/index.fr.md"
     line = insert_after(path, "Programme de résidences inventé pour les tests.", "\n# Conditions")
@@ -291,6 +297,7 @@ CASES = [
     text_saved_in_latin_1_gives_the_line_of_its_first_accent,
     facts_saved_in_windows_1252_give_the_line_of_its_first_accent,
     sources_checked_on_a_day_still_to_come_are_rejected,
+    membership_year_still_to_come_is_rejected,
     level_1_heading_in_a_text_is_rejected,
     image_in_a_text_is_rejected,
     embedded_video_in_a_text_is_rejected,
@@ -425,6 +432,36 @@ def test_a_value_of_the_wrong_type_is_one_error_at_its_field(tmp_path, path, old
     errors, lines = check_output(root)
     errors_found = [line for line in lines if ": warning: " not in line and not line.startswith("Checked ")]
     assert errors == 1 and errors_found[0].startswith(f"{path}:{line}: {field}: "), lines
+
+
+# Every year that can only be past, set 30 years ahead: (file, line replaced, new line, field).
+YEARS_TO_COME = [
+    ("centres/chateau-de-nullepart/index.yaml", "since: [2001, 2003]", "since: [2001, {year}]", "membership.since.1"),
+    ("centres/saline-fictive/index.yaml", "until: 1999", "until: {year}", "membership.until"),
+    ("programmes/programme-fictif/index.yaml", "since: 2010", "since: {year}", "since"),
+    (f"{ABBEY}/index.yaml", "year: 1910", "year: {year}", "heritage.protection.0.year"),
+    ("centres/chateau-de-nullepart/index.yaml", "to: 1680", "to: {year}", "heritage.period.to"),
+]
+
+
+@pytest.mark.parametrize(("path", "old", "new", "field"), YEARS_TO_COME, ids=[case[3] for case in YEARS_TO_COME])
+def test_a_year_still_to_come_is_rejected_where_only_the_past_can_be(tmp_path, path, old, new, field):
+    root = copy_sample_site(tmp_path / "site")
+    year = dt.datetime.now(dt.UTC).year + 30
+    line = replace_line(root / path, old, new.format(year=year))
+    errors, lines = check_output(root)
+    assert errors == 1 and f"{path}:{line}: {field}: {year} is after this year" in "\n".join(lines), lines
+
+
+def test_this_year_and_a_call_for_next_year_are_accepted(tmp_path):
+    root = copy_sample_site(tmp_path / "site")
+    this_year = dt.datetime.now(dt.UTC).year
+    replace_line(root / ABBEY / "index.yaml", "since: 1975", f"since: {this_year}")
+    insert_after(
+        root / "programmes/programme-fictif/index.yaml", "- deadline: 2021-02-28", f"    for_year: {this_year + 1}"
+    )
+    errors, lines = check_output(root)
+    assert errors == 0, lines
 
 
 def test_an_unreadable_text_is_not_also_called_missing(tmp_path):

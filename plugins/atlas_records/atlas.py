@@ -13,8 +13,8 @@ from .records import Record, bundle_folders, read_bundle, summary_digest
 from .schemas import RECORD_TYPES
 from .strict_yaml import Problem
 from .validation import (
-    checked_in_the_future_problems,
     copied_record_problems,
+    dated_in_the_future_problems,
     record_problems,
     reference_problems,
 )
@@ -103,7 +103,7 @@ def load_atlas(
     atlas.problems += reference_problems(atlas.records, atlas.relative)
     atlas.problems += copied_record_problems(atlas.records, atlas.relative)
     today = dt.datetime.now(dt.UTC).date()
-    atlas.problems += checked_in_the_future_problems(atlas.records, atlas.relative, today)
+    atlas.problems += dated_in_the_future_problems(atlas.records, atlas.relative, today)
     atlas.problems.sort(key=lambda p: (p.severity != "error", p.path, p.line or 0, p.field))
     return atlas
 

@@ -528,25 +528,56 @@ def copied_record_problems(records: dict[str, dict[str, Record]], rel) -> list[P
     return problems
 
 
-def checked_in_the_future_problems(records: dict[str, dict[str, Record]], rel, today: dt.date) -> list[Problem]:
-    """Records whose sources were last checked on a day still to come (a mistyped year: 2062 for 2026): the site
-    would publish that date. A day ahead of today in UTC is allowed, for editors east of Greenwich. Not kept
+def dated_in_the_future_problems(records: dict[str, dict[str, Record]], rel, today: dt.date) -> list[Problem]:
+    """Facts dated after today that can only be past (a mistyped year: 2062 for 2026, 2052 for 2025): the site
+    would publish them. last_verified may be a day ahead of today in UTC, for editors east of Greenwich. Not kept
     with a record's own checks (bundle_cache.py): the answer changes with the day, not with the record."""
     latest = today + dt.timedelta(days=1)
     problems = []
     for by_slug in records.values():
         for record in by_slug.values():
+            source = rel(record.facts_path)
             value = record.get("last_verified")
             try:
                 checked = dt.date.fromisoformat(value) if isinstance(value, str) else None
             except ValueError:
-                continue  # not a date: the schema says so
+                checked = None  # not a date: the schema says so
             if checked is not None and checked > latest:
                 message = f"{value} is after today ({today}): the sources cannot have been checked on a day to come"
-                problems.append(
-                    Problem(rel(record.facts_path), record.doc.line_of(("last_verified",)), "last_verified", message)
-                )
+                problems.append(Problem(source, record.doc.line_of(("last_verified",)), "last_verified", message))
+            for path, year, what in _past_years(record):
+                if _numbers(year) and year > today.year:
+                    field = ".".join(str(part) for part in path)
+                    message = f"{year} is after this year ({today.year}): {what} cannot be in a year still to come"
+                    problems.append(Problem(source, record.doc.line_of(path), field, message))
     return problems
+
+
+def _past_years(record: Record):
+    """(path, year, what it dates) of each year a record gives that can only be past. The years of calls
+    (for_year) and events may be to come."""
+    facts = record.facts
+    membership = facts.get("membership") if isinstance(facts.get("membership"), dict) else {}
+    since = membership.get("since")
+    if isinstance(since, list):  # two years, when sources disagree
+        for i, year in enumerate(since):
+            yield ("membership", "since", i), year, "joining the network"
+    else:
+        yield ("membership", "since"), since, "joining the network"
+    yield ("membership", "until"), membership.get("until"), "leaving the network"
+    if record.type == "programme":
+        yield ("since",), facts.get("since"), "the programme's start"
+        yield ("until",), facts.get("until"), "the programme's end"
+    for i, figure in enumerate(_listed(facts.get("figures"))):
+        if isinstance(figure, dict):
+            yield ("figures", i, "year"), figure.get("year"), "a published figure"
+    heritage = facts.get("heritage") if isinstance(facts.get("heritage"), dict) else {}
+    period = heritage.get("period") if isinstance(heritage.get("period"), dict) else {}
+    for key in ("year", "from", "to"):
+        yield ("heritage", "period", key), period.get(key), "building or founding"
+    for i, protection in enumerate(_listed(heritage.get("protection"))):
+        if isinstance(protection, dict):
+            yield ("heritage", "protection", i, "year"), protection.get("year"), "a protection"
 
 
 # The sections whose own page a text may link (atlas:<section>): those with an index page in every language
