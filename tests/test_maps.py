@@ -35,6 +35,9 @@ def test_defaults_give_openstreetmap_with_its_attribution():
         ({"outline_levels": {"world": {}}}, "ATLAS_MAPS['outline_levels']"),
         ({"place_zoom_without_tiles": 0}, "ATLAS_MAPS['place_zoom_without_tiles']"),
         ({"place_zoom_without_tiles": 20, "max_zoom": 18}, "ATLAS_MAPS['place_zoom_without_tiles']"),
+        ({"outlines": {}}, "ATLAS_MAPS['outlines']"),
+        ({"node_modules": 1}, "ATLAS_MAPS['node_modules']"),
+        ({"max_zoom": True}, "ATLAS_MAPS['max_zoom']"),
     ],
 )
 def test_a_wrong_setting_is_named(given, named):

@@ -11,7 +11,7 @@ import yaml
 from babel.dates import format_date, format_interval
 from bs4 import BeautifulSoup
 from PIL import Image
-from support import LANGUAGES, SAMPLE_SITE, copy_sample_site, soup_of, text_of
+from support import LANGUAGES, SAMPLE_SITE, copy_sample_site, soup_of, text_of, tree_digest
 
 ABBEY = "abbaye-d-exemple"
 PRIORY = "prieure-imaginaire"  # texts in fr and en only
@@ -362,3 +362,33 @@ def test_atlas_links_in_a_text_lead_to_the_pages_in_the_readers_language(tmp_pat
         ]
         for href in hrefs:
             assert (tmp_path / "out" / href.split("#")[0].strip("/") / "index.html").is_file(), href
+
+
+# One wrong setting per plugin's namespace. Those of ATLAS_IMAGES, ATLAS_CARDS and ATLAS_PRINT were not checked
+# (a misspelt name was ignored: the QR codes then gave the local address), and several others met a traceback.
+WRONG_SETTINGS = [
+    ({"ATLAS": {"rtl_languages": -1}}, "ATLAS['rtl_languages']"),
+    ({"ATLAS_MAPS": {"outlines": {}}}, "ATLAS_MAPS['outlines']"),
+    ({"ATLAS_DATA": {"updates_feed_size": 0}}, "ATLAS_DATA['updates_feed_size']"),
+    ({"ATLAS_SEARCH": {"shard_pages": "500"}}, "ATLAS_SEARCH['shard_pages']"),
+    ({"ATLAS_IMAGES": {"cache": -1}}, "ATLAS_IMAGES['cache']"),
+    ({"ATLAS_CARDS": {"cahce": "/tmp/cards"}}, "ATLAS_CARDS['cahce'] is not a setting; known: cache"),
+    ({"ATLAS_PRINT": {"site_url": "https://example.org"}}, "ATLAS_PRINT['site_url'] is not a setting"),
+    ({"ATLAS_PRINT": {"siteurl": "example.org"}}, "ATLAS_PRINT['siteurl'] must be an http(s) address"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "named"), WRONG_SETTINGS, ids=[named for _, named in WRONG_SETTINGS])
+def test_a_wrong_setting_stops_the_build_at_start_up_naming_it(tmp_path, capfd, overrides, named):
+    import tasks
+
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("the previous build", encoding="utf-8")
+    before = tree_digest(output)
+    status = tasks.build_site(output=output, root=SAMPLE_SITE, overrides=overrides)
+    stderr = capfd.readouterr().err
+    assert status == 2, stderr
+    assert f"pelicanconf: {named}" in stderr and "Traceback" not in stderr
+    assert "Checked" not in stderr, "the records were checked before the settings"
+    assert tree_digest(output) == before

@@ -7,9 +7,19 @@ The fonts come from Debian packages (fonts.py); tasks.build_site installs them w
 """
 
 
+def check_settings(pelican):
+    from atlas_site.extensions import stop_on_settings_error
+
+    from .settings import CardsSettingsError, cards_settings
+
+    stop_on_settings_error(cards_settings, CardsSettingsError)(pelican)
+
+
 def register():
     from atlas_site.extensions import connect_extension
+    from pelican import signals
 
     from .cards import CardBuild
 
+    signals.initialized.connect(check_settings)
     connect_extension("atlas_cards", CardBuild)

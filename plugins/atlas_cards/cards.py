@@ -16,6 +16,7 @@ from atlas_site.site import build_cache_dir
 from PIL import Image, ImageDraw, ImageFont, features
 
 from .fonts import FONT_PACKAGES, FONTS, missing_fonts
+from .settings import cards_settings
 
 SIZE = (1200, 630)
 MARGIN = 72
@@ -211,8 +212,7 @@ class CardBuild:
 
     def __init__(self, site):
         self.site = site
-        options = site.settings.get("ATLAS_CARDS") or {}
-        self.cache = Path(options.get("cache") or build_cache_dir(site.theme) / "atlas-cards")
+        self.cache = cards_settings(site.settings)["cache"] or build_cache_dir(site.theme) / "atlas-cards"
         self.files: dict[str, Path] = {}
         self.pending: dict[Path, dict] = {}  # cards to draw: cache path -> fields
         missing = missing_fonts()

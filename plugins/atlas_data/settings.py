@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from atlas_site.settings import DEFAULTS as ATLAS_DEFAULTS
-from atlas_site.settings import merged_namespace
+from atlas_site.settings import merged_namespace, whole_number
 
 DEFAULTS = {
     # Licence of the data compiled by the atlas (the facts themselves come from the cited sources).
@@ -46,7 +46,7 @@ def data_settings(settings: dict) -> dict:
         raise DataSettingsError("ATLAS_DATA['download_dir'] must be one lower-case folder name, e.g. 'data'")
     for key in ("closing_soon_days", "updates_feed_size"):
         value = merged[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        if not whole_number(value, 1):
             raise DataSettingsError(f"ATLAS_DATA[{key!r}] must be a positive whole number")
     if not isinstance(merged["uid_domain"], str) or not _DOMAIN.match(merged["uid_domain"]):
         raise DataSettingsError("ATLAS_DATA['uid_domain'] must be a host-like name (letters, digits, '.' and '-')")

@@ -15,6 +15,8 @@ from atlas_site.render_cache import link_or_copy
 from atlas_site.site import build_cache_dir
 from PIL import Image, ImageOps
 
+from .settings import images_settings
+
 WIDTHS = (480, 960, 1600)
 # (file extension, Pillow format, MIME type, encoder options); nothing here writes EXIF, XMP or ICC data.
 FORMATS = (
@@ -92,9 +94,7 @@ class ImageBuild:
 
     def __init__(self, site):
         self.site = site
-        options = site.settings.get("ATLAS_IMAGES") or {}
-        cache = options.get("cache") or build_cache_dir(site.theme) / "atlas-images"
-        self.cache = Path(cache)
+        self.cache = images_settings(site.settings)["cache"] or build_cache_dir(site.theme) / "atlas-images"
         self._made: dict[str, list[dict]] = {}
         self.files: dict[str, Path] = {}  # path under the output folder -> cached copy
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from atlas_site.settings import PROJECT, merged_namespace
+from atlas_site.settings import PROJECT, folder_setting, merged_namespace, whole_number
 
 DEFAULTS = {
     # Background tiles (fetched by the visitor's browser, never by the build) and their attribution.
@@ -65,7 +63,7 @@ def maps_settings(settings: dict) -> dict:
         raise MapsSettingsError("ATLAS_MAPS['tiles'] must be an http(s) URL template with {z}, {x} and {y}")
     if not isinstance(merged["attribution"], str) or not merged["attribution"].strip():
         raise MapsSettingsError("ATLAS_MAPS['attribution'] must name the tiles' source (their licence requires it)")
-    if not isinstance(merged["max_zoom"], int) or not 1 <= merged["max_zoom"] <= 22:
+    if not whole_number(merged["max_zoom"], 1, 22):
         raise MapsSettingsError("ATLAS_MAPS['max_zoom'] must be a whole number from 1 to 22")
     for key, keys in (
         ("precision_radius", ("town", "city", "country")),
@@ -79,11 +77,11 @@ def maps_settings(settings: dict) -> dict:
         ):
             raise MapsSettingsError(f"ATLAS_MAPS[{key!r}] must give a positive number for each of {', '.join(keys)}")
     fallback = merged["place_zoom_without_tiles"]
-    if not isinstance(fallback, int) or isinstance(fallback, bool) or not 1 <= fallback <= merged["max_zoom"]:
+    if not whole_number(fallback, 1, merged["max_zoom"]):
         raise MapsSettingsError("ATLAS_MAPS['place_zoom_without_tiles'] must be a whole number from 1 to max_zoom")
-    if not isinstance(merged["cluster_radius"], int) or merged["cluster_radius"] < 1:
+    if not whole_number(merged["cluster_radius"], 1):
         raise MapsSettingsError("ATLAS_MAPS['cluster_radius'] must be a positive whole number of pixels")
-    if not isinstance(merged["coordinate_decimals"], int) or not 1 <= merged["coordinate_decimals"] <= 7:
+    if not whole_number(merged["coordinate_decimals"], 1, 7):
         raise MapsSettingsError("ATLAS_MAPS['coordinate_decimals'] must be a whole number from 1 to 7")
     levels = merged["outline_levels"]
     if not isinstance(levels, dict) or sorted(levels) != ["detail", "world"]:
@@ -94,16 +92,22 @@ def maps_settings(settings: dict) -> dict:
             raise MapsSettingsError(f"{where} must give tolerance, decimals, min_area and borders")
         if not isinstance(level["borders"], bool):
             raise MapsSettingsError(f"{where}['borders'] must be True or False")
-        if not isinstance(level["decimals"], int) or not 0 <= level["decimals"] <= 6:
+        if not whole_number(level["decimals"], 0, 6):
             raise MapsSettingsError(f"{where}['decimals'] must be a whole number from 0 to 6")
         for key in ("tolerance", "min_area"):
             if not isinstance(level[key], int | float) or isinstance(level[key], bool) or level[key] < 0:
                 raise MapsSettingsError(f"{where}[{key!r}] must be a number of degrees, 0 or more")
-    if not isinstance(merged["outline_world_max_zoom"], int) or not 0 <= merged["outline_world_max_zoom"] <= 22:
+    if not whole_number(merged["outline_world_max_zoom"], 0, 22):
         raise MapsSettingsError("ATLAS_MAPS['outline_world_max_zoom'] must be a zoom level from 0 to 22")
-    if not isinstance(merged["outline_min_lat"], int | float) or not -90 <= merged["outline_min_lat"] <= 0:
+    min_lat = merged["outline_min_lat"]
+    if not isinstance(min_lat, int | float) or isinstance(min_lat, bool) or not -90 <= min_lat <= 0:
         raise MapsSettingsError("ATLAS_MAPS['outline_min_lat'] must be a latitude from -90 to 0")
-    modules = Path(merged["node_modules"])
+    modules = folder_setting(merged["node_modules"], "ATLAS_MAPS['node_modules']", MapsSettingsError)
+    if modules is None:
+        raise MapsSettingsError("ATLAS_MAPS['node_modules'] must be the folder `npm ci` installs into")
+    outlines = merged["outlines"]
+    if not (isinstance(outlines, str) and outlines.endswith(".json") and "/" in outlines):
+        raise MapsSettingsError("ATLAS_MAPS['outlines'] must name a TopoJSON file as '<package>/<file>.json'")
     missing = [
         f"{package}/{name}"
         for package, name in [*VENDOR_FILES, tuple(merged["outlines"].split("/", 1))]

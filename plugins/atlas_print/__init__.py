@@ -1,21 +1,19 @@
 """Atlas print: a one-page printable fact sheet per place (/<lang>/centres/<slug>/print/) with a QR code of the
-place's permanent URL (qr_codes.py: an SVG written into the page). Settings: ATLAS_PRINT = {"siteurl": ...}, the public
-address encoded in the QR codes when SITEURL is not absolute (local builds; default http://127.0.0.1:8000), and
-"cache", the folder of the QR codes already drawn, one file per language (default <atlas root>/.cache/atlas-print)."""
+place's permanent URL (qr_codes.py: an SVG written into the page). Settings: ATLAS_PRINT (settings.py): the address
+the QR codes give when SITEURL is not absolute, and the folder of the QR codes already drawn."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas_site.cache_pruning import prune_unused
-from atlas_site.extensions import connect_extension, plugin_enabled
+from atlas_site.extensions import connect_extension, plugin_enabled, stop_on_settings_error
 from atlas_site.site import PageSpec, build_cache_dir
 
 from .qr_codes import QrCodes
+from .settings import PrintSettingsError, print_settings
 
 PRINT = "print"
-LOCAL_SITEURL = "http://127.0.0.1:8000"
 
 
 def enabled(settings: dict) -> bool:
@@ -25,12 +23,12 @@ def enabled(settings: dict) -> bool:
 class PrintBuild:
     def __init__(self, site):
         self.site = site
+        options = print_settings(site.settings)
         siteurl = site.siteurl
         if not urlsplit(siteurl).scheme:
-            siteurl = ((site.settings.get("ATLAS_PRINT") or {}).get("siteurl") or LOCAL_SITEURL).rstrip("/") + siteurl
+            siteurl = options["siteurl"].rstrip("/") + siteurl
         self.public = siteurl
-        options = site.settings.get("ATLAS_PRINT") or {}
-        self.cache = Path(options.get("cache") or build_cache_dir(site.theme) / "atlas-print")
+        self.cache = options["cache"] or build_cache_dir(site.theme) / "atlas-print"
         self.codes: dict[str, QrCodes] = {}
 
     def permanent_url(self, lang: str, slug: str) -> str:
@@ -75,5 +73,11 @@ class PrintBuild:
             context["atlas_print"] = {"url": self.site.url(views.lang, *parts, PRINT)}
 
 
+check_settings = stop_on_settings_error(print_settings, PrintSettingsError)
+
+
 def register():
+    from pelican import signals
+
+    signals.initialized.connect(check_settings)
     connect_extension("atlas_print", PrintBuild)

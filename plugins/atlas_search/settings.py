@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlas_site.settings import merged_namespace
+from atlas_site.settings import merged_namespace, whole_number
 
 DEFAULTS = {
     # Most indexed pages in one Pagefind bundle of a language. A larger index is split into shards (a power of
@@ -20,6 +20,6 @@ def search_settings(settings: dict) -> dict:
     """Merge ATLAS_SEARCH over the defaults and check it, naming the faulty setting."""
     merged = merged_namespace(settings, "ATLAS_SEARCH", DEFAULTS, SearchSettingsError)
     shard_pages = merged["shard_pages"]
-    if not isinstance(shard_pages, int) or isinstance(shard_pages, bool) or shard_pages < 1:
+    if not whole_number(shard_pages, 1):
         raise SearchSettingsError("ATLAS_SEARCH['shard_pages'] must be a whole number of pages, at least 1")
     return merged

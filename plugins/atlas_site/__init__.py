@@ -20,8 +20,18 @@ def compact_theme_assets(pelican):
     compact_theme(Path(pelican.output_path))
 
 
+def check_settings(pelican):
+    """ATLAS, checked at start-up before the namespaces of the atlas plugins listed after this one (some read
+    ATLAS['languages'])."""
+    from .extensions import stop_on_settings_error
+    from .settings import SettingsError, atlas_settings
+
+    stop_on_settings_error(atlas_settings, SettingsError)(pelican)
+
+
 def register():
     from pelican import signals
 
+    signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(compact_theme_assets)

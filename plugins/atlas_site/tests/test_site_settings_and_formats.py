@@ -27,6 +27,14 @@ def test_defaults_take_the_parent_of_path_as_root(tmp_path):
         ({"default_language": "de"}, "ATLAS['default_language'] 'de'"),
         ({"fallbacks": {"ar": ["de"]}}, "ATLAS['fallbacks']['ar'] names 'de'"),
         ({"root": "/nonexistent/atlas"}, "ATLAS['root']"),
+        # Each of these met a traceback later in the build.
+        ({"languages": -1}, "ATLAS['languages']"),
+        ({"rtl_languages": "ar"}, "ATLAS['rtl_languages']"),
+        ({"fallbacks": ["fr"]}, "ATLAS['fallbacks']"),
+        ({"fallbacks": {"ar": "fr"}}, "ATLAS['fallbacks']['ar'] must be a list"),
+        ({"root": -1}, "ATLAS['root']"),
+        ({"history_page": ["history"]}, "ATLAS['history_page']"),
+        ({"render_processes": True}, "ATLAS['render_processes']"),
     ],
 )
 def test_wrong_setting_is_named(tmp_path, atlas, named):
