@@ -187,7 +187,7 @@ def test_a_new_record_never_overwrites(atlas):
     assert (atlas / "centres" / "abbaye-d-exemple" / "index.yaml").read_text(encoding="utf-8") == before
     with pytest.raises(ScaffoldError, match="alias"):
         new_record("centre", "old-slug", atlas, LANGUAGES)
-    with pytest.raises(ScaffoldError, match="not a slug"):
+    with pytest.raises(ScaffoldError, match="not a slug.*did you mean 'nouveau-lieu'"):
         new_record("centre", "Nouveau Lieu", atlas, LANGUAGES)
     assert not (atlas / "centres" / "old-slug").exists()
 

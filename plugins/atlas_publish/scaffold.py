@@ -6,15 +6,13 @@ clear message until it is replaced), with the schema's description and allowed v
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from atlas_records.records import read_editor_file
 from atlas_records.schemas import RECORD_TYPES, TEXT_SCHEMA, schema
 from atlas_records.strict_yaml import load
-from atlas_records.validation import PLACEHOLDER
+from atlas_records.validation import PLACEHOLDER, SLUG, slug_message
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 # Text fields (index.<lang>.md front matter) that belong to one record type only.
 TEXT_FIELDS = {
@@ -113,7 +111,7 @@ def new_record(record_type: str, slug: str, root: Path, languages: list[str]) ->
     if record_type not in TEXT_FIELDS:
         raise ScaffoldError(f"no template for '{record_type}' records (known: {', '.join(TEXT_FIELDS)})")
     if not SLUG.match(slug):
-        raise ScaffoldError(f"'{slug}' is not a slug: lower-case letters and digits, words joined by '-'")
+        raise ScaffoldError(slug_message(slug))
     base = root / RECORD_TYPES[record_type][0]
     folder = base / slug
     if folder.exists():

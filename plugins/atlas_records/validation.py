@@ -24,7 +24,7 @@ _COUNTRY_CODES = {code for code in Locale("en").territories if re.fullmatch(r"[A
 _CURRENCY_CODES = set(Locale("en").currencies)
 _PARTIAL_DATE = re.compile(r"^--(\d{2})-(\d{2})$")
 _EVENT_DATE = re.compile(r"^(\d{4}|-)-\d{2}-\d{2}$")  # the schema's pattern for an event's start and end
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def schema_problems(document: Document, schema_name: str, source: str) -> list[Problem]:
@@ -91,7 +91,7 @@ def _message(error) -> str:
     return error.message
 
 
-def _slug_message(value: str) -> str:
+def slug_message(value: str) -> str:
     hint = _as_slug(value)
     suggestion = f"; did you mean '{hint}'?" if hint and hint != value else ""
     return f"'{value}' is not a slug: lower-case letters and digits, words joined by '-'{suggestion}"
@@ -126,7 +126,7 @@ def _photo_file_message(value: str) -> str:
 _PHOTO_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*\.(jpe?g|JPE?G|png|PNG|webp|WEBP)"
 # Plain words for the schemas' patterns; a pattern not named here keeps jsonschema's message.
 _PATTERN_MESSAGES = {
-    _SLUG.pattern: _slug_message,
+    SLUG.pattern: slug_message,
     "^[A-Z]{2}$": _code_message("country", 2, "ISO 3166-1 alpha-2", _COUNTRY_CODES),
     "^[A-Z]{3}$": _code_message("currency", 3, "ISO 4217", _CURRENCY_CODES),
     _EVENT_DATE.pattern: lambda value: (
@@ -164,7 +164,7 @@ def record_problems(
     coordinates fall in its country."""
     source = rel(record.facts_path)
     problems = []
-    if not _SLUG.match(record.slug):
+    if not SLUG.match(record.slug):
         problems.append(
             Problem(source, None, "", f"folder name '{record.slug}' must be lower case words joined by '-'")
         )
@@ -479,7 +479,7 @@ def reference_problems(records: dict[str, dict[str, Record]], rel) -> list[Probl
             for path, slug, target_type in _references(record):
                 if (
                     isinstance(slug, str)
-                    and _SLUG.match(slug)  # one that is not a slug is the schema's to report
+                    and SLUG.match(slug)  # one that is not a slug is the schema's to report
                     and slug not in records[target_type]
                 ):
                     owner = _alias_owner(slug, records[target_type])
