@@ -102,7 +102,7 @@ _LINK_ADDRESS = re.compile(
 )
 # Addresses the site publishes as they are, in any case; atlas: ones, in lower case (the renderer makes them the
 # page's address), are checked against the atlas's pages with the other records.
-_PUBLISHED_ADDRESSES = ("https://", "http://", "mailto:", "#")
+_PUBLISHED_ADDRESSES = ("https://", "http://", "mailto:")
 ATLAS_SCHEME = "atlas:"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # A site's name written without https:// ("www.example.org", "example.org/page"), not a file ("page.html").
@@ -162,6 +162,9 @@ def _link_address_problem(address: str) -> str | None:
         return "a link with no address: give one in its ( )"
     if address.lower().startswith(_PUBLISHED_ADDRESSES) or address.startswith(ATLAS_SCHEME):
         return None
+    if address.startswith("#"):
+        # A text's headings get no id: the link would stay where it is.
+        return f"link '{address}' leads to no part of the page: a text's headings have no anchor to link"
     if address.lower().startswith(ATLAS_SCHEME):
         # The renderer makes only atlas: (in lower case) a page's address; ATLAS: would be published as it is.
         return f"link '{address}': write {ATLAS_SCHEME} in lower case, {ATLAS_SCHEME}{address[len(ATLAS_SCHEME) :]}"

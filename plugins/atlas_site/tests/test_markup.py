@@ -99,6 +99,8 @@ LINK_CASES = [
     ("[call](tel:+33100000000)", True),
     ("<a href='ftp://example.org/file'>file</a>", True),
     ("[nothing]()", True),
+    ("[below](#history)", True),
+    ('<a href="#top">top</a>', True),
     ("[site][ref]\n\n[ref]: www.example.org", True),
     ('[site][ref]\n\n[ref]: https://example.org "Example"', False),
     ("<https://example.org>", False),
@@ -117,6 +119,13 @@ def test_the_check_reports_a_link_the_published_page_would_break(text, reported)
     assert broken == reported, "the case's expectation is wrong about the rendered page"
     found = [message for _, message, _ in markup_problems(text, 1) if "link" in message]
     assert bool(found) == reported, found
+
+
+def test_a_link_to_a_part_of_the_page_is_reported_as_no_heading_has_an_anchor():
+    html = BeautifulSoup(MarkdownRenderer().render("## History\n\nSee [below](#history)."), "html.parser")
+    assert html.find("h2") and not html.find(id=True), "a heading has an anchor now: the check should accept it"
+    found = [message for _, message, _ in markup_problems("See [below](#history).", 1)]
+    assert found == ["link '#history' leads to no part of the page: a text's headings have no anchor to link"]
 
 
 # (text, the attributes the check warns the page would lose): the rendered page decides which it keeps.
