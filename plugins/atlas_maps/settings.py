@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from atlas_site.settings import PROJECT, folder_setting, merged_namespace, whole_number
+from pathlib import Path
+
+from atlas_site.settings import PROJECT, merged_namespace, whole_number
 
 DEFAULTS = {
     # Background tiles (fetched by the visitor's browser, never by the build) and their attribution.
@@ -102,15 +104,15 @@ def maps_settings(settings: dict) -> dict:
     min_lat = merged["outline_min_lat"]
     if not isinstance(min_lat, int | float) or isinstance(min_lat, bool) or not -90 <= min_lat <= 0:
         raise MapsSettingsError("ATLAS_MAPS['outline_min_lat'] must be a latitude from -90 to 0")
-    modules = folder_setting(merged["node_modules"], "ATLAS_MAPS['node_modules']", MapsSettingsError)
-    if modules is None:
+    if not isinstance(merged["node_modules"], str | Path):
         raise MapsSettingsError("ATLAS_MAPS['node_modules'] must be the folder `npm ci` installs into")
+    modules = Path(merged["node_modules"])
     outlines = merged["outlines"]
     if not (isinstance(outlines, str) and outlines.endswith(".json") and "/" in outlines):
         raise MapsSettingsError("ATLAS_MAPS['outlines'] must name a TopoJSON file as '<package>/<file>.json'")
     missing = [
         f"{package}/{name}"
-        for package, name in [*VENDOR_FILES, tuple(merged["outlines"].split("/", 1))]
+        for package, name in [*VENDOR_FILES, tuple(outlines.split("/", 1))]
         if not (modules / package / name).is_file()
     ]
     if missing:
