@@ -12,7 +12,7 @@ from atlas_records.read_ahead import keys_sent
 from pelican.generators import Generator
 
 from .render_cache import BUNDLE_KEYS_ENV
-from .settings import SettingsError, atlas_settings
+from .settings import atlas_settings
 from .site import AtlasSite, build_cache_dir
 
 logger = logging.getLogger(__name__)
@@ -23,11 +23,9 @@ class AtlasGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        try:
-            self.config = atlas_settings(self.settings)
-        except SettingsError as error:
-            print(f"pelicanconf: {error}", file=sys.stderr)
-            raise SystemExit(2) from None
+        # Checked at start-up (atlas_site.check_settings, on Pelican's initialized signal): a wrong setting
+        # stopped the build before this generator was made.
+        self.config = atlas_settings(self.settings)
         keys_fd = os.environ.pop(BUNDLE_KEYS_ENV, None)
         self.atlas = load_atlas(
             self.config["root"],
