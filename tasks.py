@@ -71,7 +71,14 @@ def _settings(name: str) -> dict:
 @task
 def check(c):
     """Check every record and reference; print path:line: field: message for each problem."""
-    if run_check():
+    from atlas_site.settings import SettingsError
+
+    try:
+        errors = run_check()
+    except SettingsError as error:  # as the build says it (exit status 2), not a traceback
+        print(f"pelicanconf: {error}", file=sys.stderr)
+        sys.exit(2)
+    if errors:
         sys.exit(1)
 
 

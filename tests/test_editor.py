@@ -50,6 +50,15 @@ def test_check_is_fast_on_the_shipped_content():
     assert re.search(r"Checked \d+ records: 0 error\(s\)", result.stdout)
 
 
+def test_check_with_a_wrong_setting_names_it_without_a_traceback(monkeypatch, capsys):
+    settings = tasks._settings("pelicanconf.py")
+    monkeypatch.setattr(tasks, "_settings", lambda name: {**settings, "ATLAS": {"languages": "fr"}})
+    with pytest.raises(SystemExit) as stopped:
+        tasks.check.body(None)
+    assert stopped.value.code == 2
+    assert "pelicanconf: ATLAS['languages']" in capsys.readouterr().err
+
+
 def test_check_prints_path_line_field_message_and_github_annotations(atlas, monkeypatch):
     record = atlas / "centres" / "abbaye-d-exemple" / "index.yaml"
     record.write_text(record.read_text(encoding="utf-8").replace("country: FR", "country: FRA"), encoding="utf-8")
