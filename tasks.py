@@ -149,7 +149,7 @@ def build_site(
     keys_file = manifest_path(staging)
     env = {**os.environ, MANIFEST_ENV: str(keys_file)}
     env.pop(PREVIOUS_ENV, None)
-    if manifest_path(output).is_file():
+    if manifest_path(output).is_file() and holds_files(output):
         # Pages whose inputs did not change stay in the output: the build writes only what changed. The build
         # reads the output's keys itself (render_cache.py).
         env[PREVIOUS_ENV] = str(output.resolve())
@@ -178,6 +178,16 @@ def build_site(
     forget_stale_keys(keys_file.parent)
     print(f"Built the site in {output}", file=sys.stderr)
     return 0
+
+
+def holds_files(output: Path) -> bool:
+    """Whether output is a folder with something in it. Once it is deleted or emptied (rm -rf output), its keys
+    would have the build keep every page, then find them all missing and build the whole site a second time."""
+    try:
+        with os.scandir(output) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
 
 
 def cache_problem(folder: Path) -> str | None:

@@ -400,3 +400,22 @@ def test_the_keys_of_outputs_no_build_wrote_for_weeks_are_deleted(tmp_path, monk
 
     assert not old.exists()
     assert recent.is_file() and manifest_path(output).is_file()
+
+
+@pytest.mark.parametrize("how", ["deleted", "emptied"])
+def test_an_output_deleted_by_hand_is_built_once(site, tmp_path, capfd, how):
+    import tasks
+
+    root, output = site
+    shutil.rmtree(output)
+    if how == "emptied":
+        output.mkdir()
+    capfd.readouterr()
+
+    assert tasks.build_site(output=output, root=root) == 0
+
+    # Its keys listed every file as there: the build kept them all, found them missing, and built again.
+    assert "are missing" not in capfd.readouterr().err
+    fresh = tmp_path / "fresh"
+    assert tasks.build_site(output=fresh, root=root) == 0
+    assert files(output) == files(fresh)
