@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -127,8 +130,8 @@ def build_site(
 ) -> int:
     """Build the atlas under root into a staging folder; put it in place of output only when everything passed.
     overrides: settings given over the settings file's (Pelican's -e)."""
-    from atlas_site.overlay import remove_in_background
-    from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, forget_stale_keys, manifest_path
+    from atlas_site.overlay import make_staging, remove_abandoned
+    from atlas_site.render_cache import manifest_path
 
     ensure_node_modules()
     ensure_card_fonts()
@@ -138,13 +141,24 @@ def build_site(
         print(f"build cache: {problem}; set ATLAS_CACHE to a folder the build can write.", file=sys.stderr)
         return 2
     output.parent.mkdir(parents=True, exist_ok=True)
-    # Set aside by a build stopped while laying its files over the output, or whose deletion of the search's
-    # page links (done after it ended) was stopped.
-    for pattern in (f".{output.name}.undo-*", f".{output.name}.building-*.pagefind-pages-*"):
-        for leftover in output.parent.glob(pattern):
-            remove_in_background(leftover)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    staging.chmod(0o755)  # mkdtemp makes it 0700: a web server's workers could not read the site
+    remove_abandoned(output)
+    staging, lock = make_staging(output)
+    try:
+        return _build_in(staging, settings_file, output, root, overrides)
+    except KeyboardInterrupt:
+        # Ctrl+C reached the build's processes too, and they stop; what one still writes after this is removed by
+        # the next build (remove_abandoned), as the staging folder of a build that was killed.
+        shutil.rmtree(staging, ignore_errors=True)
+        manifest_path(staging).unlink(missing_ok=True)
+        print("Stopped: the previous output is untouched.", file=sys.stderr)
+        return 130
+    finally:
+        os.close(lock)
+
+
+def _build_in(staging: Path, settings_file: str, output: Path, root: Path, overrides: dict | None) -> int:
+    from atlas_site.render_cache import MANIFEST_ENV, PREVIOUS_ENV, forget_stale_keys, manifest_path
+
     # This build's keys (plugins/atlas_site/render_cache.py) take the output's name once the output is in place.
     keys_file = manifest_path(staging)
     env = {**os.environ, MANIFEST_ENV: str(keys_file)}
@@ -164,8 +178,7 @@ def build_site(
             f"{len(missing)} files of {output} are missing, such as {missing[0]}: building every page again.",
             file=sys.stderr,
         )
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(mode=0o755)
+        empty_folder(staging)  # not made again: this build holds its lock
         env.pop(PREVIOUS_ENV)
         status, errors, previous, _ = _run_build(command, env, root, output)
     sys.stderr.write(errors)
@@ -174,10 +187,37 @@ def build_site(
         keys_file.unlink(missing_ok=True)
         print("The build failed; the previous output is untouched.", file=sys.stderr)
         return status
-    put_in_place(staging, output, keys_file, previous if "files" in previous else None)
+    with ctrl_c_held() as pressed:
+        put_in_place(staging, output, keys_file, previous if "files" in previous else None)
     forget_stale_keys(keys_file.parent)
     print(f"Built the site in {output}", file=sys.stderr)
+    if pressed:
+        print("Stopped.", file=sys.stderr)
+        return 130
     return 0
+
+
+@contextlib.contextmanager
+def ctrl_c_held():
+    """Hold Ctrl+C back while the build is put in place (pressed: a list, not empty if it came): stopped between
+    setting the output aside and renaming the new one, there would be no site at all."""
+    pressed: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed  # only the main thread receives signals
+        return
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def empty_folder(folder: Path) -> None:
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def holds_files(output: Path) -> bool:
@@ -219,21 +259,34 @@ def _run_build(command: list[str], env: dict, root: Path, output: Path) -> tuple
     finally:
         os.close(keys_read)
     with build:
-        # Imported once the build's process runs: they import the records' package (0.15 s).
-        from atlas_records.read_ahead import KeysAhead
-        from atlas_site.site import build_cache_dir
-
         try:
-            sender = KeysAhead(root, build_cache_dir(ROOT / "theme")).send(keys_write)
-        except BaseException:
-            os.close(keys_write)  # the build then makes the keys itself, instead of waiting for them
+            # Imported once the build's process runs: they import the records' package (0.15 s).
+            from atlas_records.read_ahead import KeysAhead
+            from atlas_site.site import build_cache_dir
+
+            try:
+                sender = KeysAhead(root, build_cache_dir(ROOT / "theme")).send(keys_write)
+            except BaseException:
+                os.close(keys_write)  # the build then makes the keys itself, instead of waiting for them
+                raise
+            sender.join()  # the build waits for the keys: nothing here competes with their threads meanwhile
+            previous = read_file_keys(manifest_path(output)) if PREVIOUS_ENV in env else {}
+            base = str(output)
+            missing = [name for name in previous.get("files", ()) if not os.path.isfile(os.path.join(base, name))]
+            errors = build.communicate()[1]
+        except KeyboardInterrupt:
+            # Ctrl+C reached the build too: it stops; its files may be removed once it has.
+            stop_build(build)
             raise
-        sender.join()  # the build waits for the keys: nothing here competes with their threads meanwhile
-        previous = read_file_keys(manifest_path(output)) if PREVIOUS_ENV in env else {}
-        base = str(output)
-        missing = [name for name in previous.get("files", ()) if not os.path.isfile(os.path.join(base, name))]
-        errors = build.communicate()[1]
     return build.returncode, errors, previous, missing
+
+
+def stop_build(build: subprocess.Popen) -> None:
+    try:
+        build.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        build.kill()
+        build.communicate()
 
 
 def put_in_place(staging: Path, output: Path, keys_file: Path, previous: dict | None) -> None:
@@ -275,8 +328,8 @@ def put_in_place(staging: Path, output: Path, keys_file: Path, previous: dict | 
 @task
 def build(c, output=str(OUTPUT)):
     """Check, then build the site into output/ (replaced only when the build succeeds)."""
-    if build_site(output=Path(output)):
-        sys.exit(1)
+    if status := build_site(output=Path(output)):
+        sys.exit(status)
 
 
 @task
@@ -284,8 +337,8 @@ def serve(c, port=8000):
     """Build the site and serve it on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
     import functools
 
-    if build_site():
-        sys.exit(1)
+    if status := build_site():
+        sys.exit(status)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(OUTPUT))
     try:
         server = LocalServer(("127.0.0.1", int(port)), handler)
@@ -307,8 +360,8 @@ def serve(c, port=8000):
 @task
 def publish(c, output=str(OUTPUT)):
     """Build the public site with publishconf.py (absolute URLs; set ATLAS_SITEURL)."""
-    if build_site("publishconf.py", Path(output)):
-        sys.exit(1)
+    if status := build_site("publishconf.py", Path(output)):
+        sys.exit(status)
 
 
 @task
@@ -483,8 +536,8 @@ def read_url_manifest(path: Path = URL_MANIFEST) -> list[str]:
 def url_manifest(c):
     """Add every URL of a fresh build to urls.txt, the manifest of published URLs (never removes one)."""
     with tempfile.TemporaryDirectory() as folder:
-        if build_site(output=Path(folder) / "site"):
-            sys.exit(1)
+        if status := build_site(output=Path(folder) / "site"):
+            sys.exit(status)
         current = published_urls(Path(folder) / "site")
     known = read_url_manifest()
     urls = sorted(set(known) | set(current))

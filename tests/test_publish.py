@@ -7,10 +7,13 @@ needs other settings or content.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -283,6 +286,61 @@ def test_a_broken_record_fails_check_and_build_and_leaves_the_output_untouched(t
     assert result.returncode != 0 and "kind: 'abbey' is not one of" in result.stderr
     assert digest(output) == before, "the previous output changed"
     assert not list(tmp_path.glob(".output.*")), "a staging folder was left behind"
+
+
+def leftovers_beside(output: Path, timeout: float = 20) -> list[str]:
+    """What builds of output left beside it, once the deletions they started in the background had time to end."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = sorted(p.name for p in output.parent.glob(f".{output.name}.*"))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_a_build_stopped_with_ctrl_c_leaves_the_previous_output_and_nothing_beside_it(tmp_path):
+    root = copy_sample(tmp_path)
+    output = tmp_path / "output"
+    assert tasks.build_site(output=output, root=root) == 0
+    before = digest(output)
+    text = root / "centres" / "abbaye-d-exemple" / "index.en.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    code = (
+        "import sys, tasks; from pathlib import Path; "
+        f"sys.exit(tasks.build_site(output=Path({str(output)!r}), root=Path({str(root)!r})))"
+    )
+    # Its own process group, as a terminal's foreground job: Ctrl+C reaches the build's processes too.
+    build = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".output.building-*")) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(build.pid, signal.SIGINT)
+    errors = build.communicate(timeout=60)[1]
+
+    assert build.returncode == 130, errors
+    assert "Stopped: the previous output is untouched." in errors
+    assert "Traceback" not in errors, errors
+    assert digest(output) == before, "the previous output changed"
+    assert leftovers_beside(output) == []
+
+
+def test_the_next_build_removes_what_a_killed_build_left_but_not_what_a_running_one_holds(tmp_path):
+    root = copy_sample(tmp_path)
+    output = tmp_path / "output"
+    killed = [".output.building-killed01", ".output.building-killed01.old", ".output.undo-killed02"]
+    running = [".output.building-running", ".output.building-running.pagefind-pages-fr"]
+    for name in killed + running:
+        (tmp_path / name / "fr").mkdir(parents=True)
+        (tmp_path / name / "fr" / "index.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    held = os.open(tmp_path / running[0], os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # as a build running beside this one holds its staging folder
+    try:
+        assert tasks.build_site(output=output, root=root) == 0
+        assert leftovers_beside(output, timeout=5) == sorted(running)
+    finally:
+        os.close(held)
 
 
 # -- linkchecker, the Nu HTML checker, nginx ------------------------------------------------------------------

@@ -12,6 +12,7 @@ into place instead, after linking into it the files kept from the output (`link_
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -32,6 +33,45 @@ def remove_in_background(folder: Path) -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+
+
+def make_staging(output: Path) -> tuple[Path, int]:
+    """A new staging folder beside output, and a descriptor holding its lock for as long as the build runs (close
+    it at the end): a later build removes the staging folders no build holds (remove_abandoned)."""
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    staging.chmod(0o755)  # mkdtemp makes it 0700: a web server's workers could not read the site
+    lock = os.open(staging, os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return staging, lock
+
+
+def remove_abandoned(output: Path) -> None:
+    """Remove what builds of output left beside it and no running build holds: the staging folder of a build
+    stopped or killed (each could hold a whole site), the previous output or the search's page links whose
+    deletion after a build was stopped, the undo folder of a build stopped while laying its files over."""
+    for leftover in output.parent.glob(f".{output.name}.undo-*"):
+        remove_in_background(leftover)
+    prefix = f".{output.name}.building-"
+    for leftover in output.parent.glob(f"{prefix}*"):
+        # A staging folder (prefix + mkdtemp's letters, no dot) and what its build left: <staging>.old,
+        # <staging>.pagefind-pages-*.
+        staging = leftover.with_name(prefix + leftover.name[len(prefix) :].split(".", 1)[0])
+        if not held_by_a_build(staging):
+            remove_in_background(leftover)
+
+
+def held_by_a_build(staging: Path) -> bool:
+    try:
+        lock = os.open(staging, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(lock)  # also releases the lock this call took
+    return False
 
 
 def files_under(base: Path, folder: str = "", skip=()) -> list[str]:
