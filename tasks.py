@@ -61,6 +61,7 @@ def run_check(root: Path = ROOT, stream=sys.stdout) -> int:
         config["default_language"],
         cache_dir=build_cache_dir(ROOT / "theme"),
         outlines=config["country_outlines"],
+        needs_places=True,
     )
     return atlas.report(stream)
 

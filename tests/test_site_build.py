@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from xml.etree import ElementTree
 
 import pytest
@@ -392,3 +393,22 @@ def test_a_wrong_setting_stops_the_build_at_start_up_naming_it(tmp_path, capfd, 
     assert f"pelicanconf: {named}" in stderr and "Traceback" not in stderr
     assert "Checked" not in stderr, "the records were checked before the settings"
     assert tree_digest(output) == before
+
+
+@pytest.mark.parametrize("places", ["moved away", "in another folder"])
+def test_an_atlas_without_a_place_is_not_built(tmp_path, capfd, places):
+    import tasks
+
+    root = copy_sample_site(tmp_path / "site")
+    if places == "moved away":
+        shutil.rmtree(root / "centres")
+    else:
+        (root / "centres").rename(root / "places")
+    output = tmp_path / "output"
+
+    assert tasks.build_site(output=output, root=root) == 1
+
+    stderr = capfd.readouterr().err
+    assert f"centres/: (atlas): no place in the atlas: centres/ has no <slug>/index.yaml; is {root}" in stderr
+    assert "Traceback" not in stderr
+    assert not output.exists()

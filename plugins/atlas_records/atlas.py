@@ -70,13 +70,15 @@ def load_atlas(
     cache_dir: Path | None = None,
     keys: dict | None = None,
     outlines: Path | None = None,
+    needs_places: bool = False,
 ) -> Atlas:
     """Read and check every record under root; problems are collected, never raised.
 
     cache_dir: where bundles already read and checked are kept (see bundle_cache); None reads everything.
     keys: their keys in that cache by bundle path, when they were made ahead (read_ahead.py).
     outlines: countries' outlines (world-atlas TopoJSON) to check that places lie in their country; None: not
-    checked."""
+    checked.
+    needs_places: an atlas without a place is an error (the site's; a test's atlas may hold events only)."""
     root = Path(root).resolve()
     atlas = Atlas(root, list(languages), default_language)
     # Not kept on the atlas: the decoded outlines weigh about 27 MB, which a build would carry to the end.
@@ -100,12 +102,24 @@ def load_atlas(
                 record.digest = key
                 atlas.records[record_type][record.slug] = record
     cache.save()
+    if needs_places:
+        atlas.problems += no_place_problems(atlas)
     atlas.problems += reference_problems(atlas.records, atlas.relative)
     atlas.problems += copied_record_problems(atlas.records, atlas.relative)
     today = dt.datetime.now(dt.UTC).date()
     atlas.problems += dated_in_the_future_problems(atlas.records, atlas.relative, today)
     atlas.problems.sort(key=lambda p: (p.severity != "error", p.path, p.line or 0, p.field))
     return atlas
+
+
+def no_place_problems(atlas: Atlas) -> list[Problem]:
+    """An atlas without a place is a mistake (a wrong root, a centres/ folder moved away): its site would build,
+    empty, and be published. Not said when the places there could not be read: their errors say why."""
+    folder = RECORD_TYPES["centre"][0]
+    if atlas.records.get("centre") or any(p.path.startswith(f"{folder}/") for p in atlas.problems):
+        return []
+    message = f"no place in the atlas: {folder}/ has no <slug>/index.yaml; is {atlas.root} the atlas's folder?"
+    return [Problem(f"{folder}/", None, "(atlas)", message)]
 
 
 def _read_and_check(

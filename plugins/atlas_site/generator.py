@@ -34,6 +34,7 @@ class AtlasGenerator(Generator):
             cache_dir=build_cache_dir(self.theme),
             keys=keys_sent(int(keys_fd)) if keys_fd else None,
             outlines=self.config["country_outlines"],
+            needs_places=True,
         )
         # The same report as `invoke check` (tasks.build_site relies on it: it does not check separately).
         if self.atlas.report(sys.stderr):
