@@ -350,6 +350,28 @@ def test_no_broken_internal_link_in_any_language(real_build):
     assert "0 errors found" in result.stdout
 
 
+def test_no_broken_internal_link_on_the_sample_site(sample_build):
+    """The sample site has what the shipped content may not (yet): a former member, a fallback text..."""
+    result = tasks.run_linkchecker(sample_build)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "0 warnings found. 0 errors found." in result.stdout
+
+
+def test_a_link_to_a_part_of_a_page_that_it_does_not_have_fails_the_link_check(tmp_path):
+    root = copy_sample(tmp_path)
+    text = root / "content" / "pages" / "network" / "index.fr.md"
+    links = "Voir [ses appels](atlas:programmes/programme-fictif#calls) et [la carte](atlas:centres#nulle-part).\n"
+    text.write_text(text.read_text(encoding="utf-8") + "\n" + links, encoding="utf-8")
+    assert tasks.build_site(output=tmp_path / "output", root=root) == 0
+
+    result = tasks.run_linkchecker(tmp_path / "output", languages=["fr"])
+
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "Anchor `nulle-part' (decoded: `nulle-part') not" in result.stdout
+    assert "Anchor `calls'" not in result.stdout, "the programme page's calls have an id"
+    assert "1 warning found. 0 errors found." in result.stdout
+
+
 def test_every_page_is_valid_html(real_build):
     if not VNU.is_file():
         pytest.fail("node_modules/vnu-jar is missing: run `invoke publish-deps` (npm ci)")

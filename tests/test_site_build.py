@@ -178,6 +178,18 @@ def test_former_member_still_has_its_own_page_marked_as_history(sample_build):
     assert soup_of(sample_build, f"/fr/centres/{ABBEY}/").select_one(".notice--history") is None
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_former_member_names_its_disciplines_without_linking_pages_that_leave_it_out(sample_build, lang):
+    facts = soup_of(sample_build, f"/{lang}/centres/{FORMER}/").select_one("dl.facts")
+    # Its only discipline is no current place's: that discipline has no page at all.
+    assert not (sample_build / lang / "disciplines" / "crafts").exists()
+    disciplines = facts.find_all("dd")[3]
+    assert disciplines.find("li") is not None and disciplines.find("a") is None, disciplines
+    current = soup_of(sample_build, f"/{lang}/centres/{ABBEY}/").select_one("dl.facts").find_all("dd")[3]
+    assert all((sample_build / a["href"].strip("/") / "index.html").is_file() for a in current.find_all("a"))
+    assert current.find("a") is not None
+
+
 @pytest.mark.parametrize(
     "path",
     [

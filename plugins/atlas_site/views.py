@@ -86,8 +86,13 @@ class Views:
             building=self._(BUILDINGS[record["heritage"]["building"]]),
             period=self.period(record["heritage"].get("period")),
             protections=[self.protection(p) for p in record["heritage"].get("protection") or []],
+            # A former member is on no discipline's page, and one of its disciplines may have none: not linked.
             disciplines=[
-                {"label": self._(DISCIPLINES[d]), "url": self.site.url(self.lang, "disciplines", d), "key": d}
+                {
+                    "label": self._(DISCIPLINES[d]),
+                    "url": self.site.url(self.lang, "disciplines", d) if kind != "former-member" else None,
+                    "key": d,
+                }
                 for d in record["disciplines"]
             ],
             membership=self.membership(record["membership"]),
