@@ -190,6 +190,19 @@ def test_former_member_names_its_disciplines_without_linking_pages_that_leave_it
     assert current.find("a") is not None
 
 
+def test_former_member_alone_in_its_country_links_no_country_page(tmp_path):
+    import tasks
+
+    root = copy_sample_site(tmp_path / "site")
+    record = root / "centres" / FORMER / "index.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("country: FR", "country: CH"), encoding="utf-8")
+    assert tasks.build_site(output=tmp_path / "out", root=root) == 0
+
+    assert not (tmp_path / "out" / "fr" / "countries" / "ch").exists()
+    location = soup_of(tmp_path / "out", f"/fr/centres/{FORMER}/").select_one("dl.facts").find_all("dd")[1]
+    assert "Suisse" in location.get_text() and location.find("a") is None, location
+
+
 @pytest.mark.parametrize(
     "path",
     [

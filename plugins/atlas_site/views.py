@@ -72,13 +72,16 @@ class Views:
     def _place(self, record) -> dict:
         view = self.common(record, "centres")
         kind = record["kind"]
+        # A former member is on no kind, country or discipline page, and its country or discipline may have none
+        # (no current place there): its page names them without a link.
+        current = kind != "former-member"
         view.update(
             kind=kind,
             kind_label=self._(KINDS[kind][0]),
-            kind_url=self.site.url(self.lang, "kinds", kind) if kind != "former-member" else None,
+            kind_url=self.site.url(self.lang, "kinds", kind) if current else None,
             country=record["country"],
             country_name=self.fmt.country(record["country"]),
-            country_url=self.site.url(self.lang, "countries", record["country"].lower()),
+            country_url=self.site.url(self.lang, "countries", record["country"].lower()) if current else None,
             region=record.get("region"),
             department=record.get("department"),
             town=record["town"],
@@ -86,11 +89,10 @@ class Views:
             building=self._(BUILDINGS[record["heritage"]["building"]]),
             period=self.period(record["heritage"].get("period")),
             protections=[self.protection(p) for p in record["heritage"].get("protection") or []],
-            # A former member is on no discipline's page, and one of its disciplines may have none: not linked.
             disciplines=[
                 {
                     "label": self._(DISCIPLINES[d]),
-                    "url": self.site.url(self.lang, "disciplines", d) if kind != "former-member" else None,
+                    "url": self.site.url(self.lang, "disciplines", d) if current else None,
                     "key": d,
                 }
                 for d in record["disciplines"]
@@ -99,7 +101,7 @@ class Views:
             website=record.get("website"),
             programmes=[self.link("programme", slug) for slug in record.get("programmes") or []],
             events=[self.link("event", e.slug) for e in self.site.events_at(record.slug)],
-            is_current=kind != "former-member",
+            is_current=current,
         )
         return view
 
