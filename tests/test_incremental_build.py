@@ -217,6 +217,24 @@ def test_rendering_on_one_process_gives_the_same_site_as_on_two(site, tmp_path):
     assert files(alone) == files(output)
 
 
+def test_rendering_on_one_process_instead_of_two_renders_no_page_again(site):
+    import tasks
+
+    root, output = site
+
+    def pages_written_by_a_rebuild(overrides: dict | None) -> list[str]:
+        before = inodes(output)
+        assert tasks.build_site(output=output, root=root, overrides=overrides) == 0
+        after = inodes(output)
+        return sorted(name for name in before if name.endswith("index.html") and after.get(name) != before[name])
+
+    # The root and the alias redirects are written by every build: nothing decides them but the settings.
+    always = pages_written_by_a_rebuild(None)
+    assert len(always) < 10, always
+    atlas = {"languages": ["fr", "en", "ar", "zh"], "default_language": "fr", "render_processes": 1}
+    assert pages_written_by_a_rebuild({"ATLAS": atlas}) == always
+
+
 def test_languages_are_shared_between_processes_by_pages_to_render(monkeypatch):
     from atlas_site.workers import MIN_PAGES, split_languages
 

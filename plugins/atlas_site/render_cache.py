@@ -77,7 +77,8 @@ def _settings_text(settings: dict) -> str:
             return sorted(value, key=repr)
         return _ADDRESS.sub("", repr(value))
 
-    kept = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY")}
+    # ATLAS is digested as the site's config, checked and with its defaults (RenderCache).
+    kept = {k: v for k, v in settings.items() if k not in ("OUTPUT_PATH", "DELETE_OUTPUT_DIRECTORY", "ATLAS")}
     return json.dumps(kept, sort_keys=True, default=default, ensure_ascii=False)
 
 
